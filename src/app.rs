@@ -1,0 +1,125 @@
+//! Build, serve, shut down. [`Application::build`] opens the data folder and binds the listener
+//! first, so port 0 works and the URL is known before serving; [`Application::run_until`] serves
+//! until the shutdown future resolves (Ctrl-C in the CLI, a signal in tests).
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use anyhow::{Context, bail};
+use tokio::net::TcpListener;
+
+use crate::federation::keys;
+use crate::http::{self, AppState};
+use crate::store::Store;
+
+/// Where to listen.
+#[derive(Debug, Clone, Copy)]
+pub enum Listen {
+    /// Exactly this address; fail when taken.
+    Exact(SocketAddr),
+    /// 127.0.0.1:8080, or any free port when taken (double-click).
+    PreferDefault,
+}
+
+/// The default address.
+pub const DEFAULT_ADDR: &str = "127.0.0.1:8080";
+
+/// A node ready to serve.
+pub struct Application {
+    listener: TcpListener,
+    state: AppState,
+    initialized: bool,
+}
+
+impl Application {
+    /// Opens (creating if needed) the data folder and its database, checks the node key, binds.
+    pub async fn build(data_dir: &Path, listen: Listen) -> anyhow::Result<Self> {
+        std::fs::create_dir_all(data_dir).with_context(|| format!("无法创建数据目录 {}", data_dir.display()))?;
+        let dir = data_dir.to_owned();
+        let store = tokio::task::spawn_blocking(move || Store::open(&dir)).await??;
+        let node = store.node()?;
+        if let Some(node) = &node {
+            keys::load_checked(data_dir, &node.public_key)?;
+        }
+        let listener = bind(listen).await?;
+        let state = AppState {
+            store: Arc::new(store),
+            data_dir: data_dir.to_owned(),
+            sessions: Arc::default(),
+            throttle: Arc::default(),
+        };
+        Ok(Self { listener, state, initialized: node.is_some() })
+    }
+
+    /// The bound address.
+    pub fn local_addr(&self) -> anyhow::Result<SocketAddr> {
+        Ok(self.listener.local_addr()?)
+    }
+
+    /// `http://127.0.0.1:PORT/`.
+    pub fn url(&self) -> anyhow::Result<String> {
+        Ok(format!("http://{}/", self.local_addr()?))
+    }
+
+    /// Whether the node has been initialised (otherwise the UI shows the first-run wizard).
+    pub fn initialized(&self) -> bool {
+        self.initialized
+    }
+
+    /// The data folder.
+    pub fn data_dir(&self) -> PathBuf {
+        self.state.data_dir.clone()
+    }
+
+    /// Serves until `shutdown` resolves, then finishes in-flight requests and closes the database.
+    pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+        let app = http::app(self.state).into_make_service_with_connect_info::<SocketAddr>();
+        axum::serve(self.listener, app).with_graceful_shutdown(shutdown).await.context("服务异常退出")
+    }
+}
+
+async fn bind(listen: Listen) -> anyhow::Result<TcpListener> {
+    match listen {
+        Listen::Exact(addr) => TcpListener::bind(addr).await.with_context(|| {
+            format!("无法监听 {addr}：端口可能已被占用。请用 --listen 指定其他地址，例如 --listen 127.0.0.1:8081")
+        }),
+        Listen::PreferDefault => match TcpListener::bind(DEFAULT_ADDR).await {
+            Ok(listener) => Ok(listener),
+            Err(_) => TcpListener::bind("127.0.0.1:0").await.context("无法在 127.0.0.1 上找到可用端口"),
+        },
+    }
+}
+
+/// A future that resolves on Ctrl-C (and SIGTERM on Unix). The handlers are installed when
+/// this function is called, so a signal that arrives before serving starts is not lost.
+pub fn shutdown_signal() -> anyhow::Result<impl Future<Output = ()> + Send + 'static> {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut terminate = signal(SignalKind::terminate()).context("无法注册 SIGTERM 处理")?;
+        let mut interrupt = signal(SignalKind::interrupt()).context("无法注册 Ctrl+C 处理")?;
+        Ok(async move {
+            tokio::select! {
+                _ = terminate.recv() => {},
+                _ = interrupt.recv() => {},
+            }
+        })
+    }
+    #[cfg(not(unix))]
+    {
+        let mut ctrl_c = tokio::signal::windows::ctrl_c().context("无法注册 Ctrl+C 处理")?;
+        Ok(async move {
+            ctrl_c.recv().await;
+        })
+    }
+}
+
+/// Refuses a data folder argument that is a file.
+pub fn check_data_dir(dir: &Path) -> anyhow::Result<()> {
+    if dir.exists() && !dir.is_dir() {
+        bail!("--data {} 不是目录：请指定一个文件夹", dir.display());
+    }
+    Ok(())
+}

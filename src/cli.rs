@@ -1,0 +1,161 @@
+//! The command line (SPEC §10): one `*_command` per subcommand; `main` only dispatches.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+
+use crate::app::{self, Application, Listen};
+use crate::domain::node::{self, NodeKind};
+use crate::federation::keys;
+use crate::setup::{self, SetupRequest};
+use crate::store::Store;
+use crate::{demo, platform};
+
+/// 公物仓 — 行政事业单位国有资产虚拟公物仓及调剂共享平台（单文件节点）
+#[derive(Parser, Debug)]
+#[command(name = "gongwucang", version, about, long_about = None)]
+pub struct Cli {
+    /// What to do; none means: serve the folder beside the executable and open the browser.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The subcommands.
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// 初始化节点：创建数据目录、数据库、节点密钥和 admin 账户
+    Init {
+        /// 数据目录
+        #[arg(long)]
+        data: PathBuf,
+        /// 节点类型：local（市、县或省本级）、province、national
+        #[arg(long, value_parser = parse_kind)]
+        kind: NodeKind,
+        /// 财政区划代码，如 210100（全国节点为 100000）
+        #[arg(long)]
+        region: String,
+        /// 节点名称，如 沈阳市财政局公物仓
+        #[arg(long)]
+        name: String,
+        /// admin 账户的密码（至少 8 位，含字母和数字）
+        #[arg(long)]
+        admin_password: String,
+    },
+    /// 生成演示节点：沈阳市的单位、账户和资产卡片
+    Demo {
+        /// 数据目录（须为空或不存在）
+        #[arg(long)]
+        data: PathBuf,
+    },
+    /// 启动服务
+    Serve {
+        /// 数据目录
+        #[arg(long)]
+        data: PathBuf,
+        /// 监听地址
+        #[arg(long, default_value = app::DEFAULT_ADDR)]
+        listen: SocketAddr,
+        /// 启动后打开浏览器
+        #[arg(long)]
+        open: bool,
+    },
+    /// 节点密钥
+    Key {
+        /// What to do with the key.
+        #[command(subcommand)]
+        command: KeyCommand,
+    },
+}
+
+/// `key` subcommands.
+#[derive(Subcommand, Debug)]
+pub enum KeyCommand {
+    /// 显示本节点公钥和指纹（用于电话核对）
+    Show {
+        /// 数据目录
+        #[arg(long)]
+        data: PathBuf,
+    },
+}
+
+fn parse_kind(s: &str) -> Result<NodeKind, String> {
+    NodeKind::parse(s).map_err(|e| e.to_string())
+}
+
+/// Runs the parsed command line.
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        None => serve_command(&platform::default_data_dir(), Listen::PreferDefault, true).await,
+        Some(Command::Init { data, kind, region, name, admin_password }) => {
+            init_command(&data, kind, &region, &name, &admin_password).await
+        }
+        Some(Command::Demo { data }) => demo_command(&data).await,
+        Some(Command::Serve { data, listen, open }) => serve_command(&data, Listen::Exact(listen), open).await,
+        Some(Command::Key { command: KeyCommand::Show { data } }) => key_show_command(&data),
+    }
+}
+
+fn open_store(data: &Path) -> anyhow::Result<Store> {
+    app::check_data_dir(data)?;
+    std::fs::create_dir_all(data).with_context(|| format!("无法创建数据目录 {}", data.display()))?;
+    Ok(Store::open(data)?)
+}
+
+async fn init_command(
+    data: &Path,
+    kind: NodeKind,
+    region: &str,
+    name: &str,
+    admin_password: &str,
+) -> anyhow::Result<()> {
+    let store = open_store(data)?;
+    let request = SetupRequest { kind, region, name, admin_password };
+    let node = setup::initialize(data, &store, request)?;
+    let reference = store.reference();
+    println!("节点已初始化：{}（{}）", node.name, node.kind.label());
+    println!("  节点编号：{}", node.node_id);
+    println!("  财政区划：{} {}", node.region, reference.region_path(node.region.as_str()));
+    println!("  公钥指纹：{}", node::fingerprint(&hex::decode(&node.public_key)?));
+    println!("  管理员账户：admin");
+    println!("  数据目录：{}", data.display());
+    println!("启动服务：gongwucang serve --data {} --open", data.display());
+    Ok(())
+}
+
+async fn demo_command(data: &Path) -> anyhow::Result<()> {
+    let store = open_store(data)?;
+    let summary = demo::create(data, &store)?;
+    println!("{summary}");
+    Ok(())
+}
+
+async fn serve_command(data: &Path, listen: Listen, open: bool) -> anyhow::Result<()> {
+    app::check_data_dir(data)?;
+    let application = Application::build(data, listen).await?;
+    let shutdown = app::shutdown_signal()?;
+    let url = application.url()?;
+    println!("公物仓已启动，请在浏览器中访问：{url}");
+    println!("  数据目录：{}", application.data_dir().display());
+    if !application.initialized() {
+        println!("  本节点尚未初始化：请在浏览器中完成初始化向导。");
+    }
+    println!("  停止服务：在此窗口按 Ctrl+C");
+    if open {
+        platform::open_browser(&url);
+    }
+    application.run_until(shutdown).await?;
+    println!("公物仓已停止。");
+    Ok(())
+}
+
+fn key_show_command(data: &Path) -> anyhow::Result<()> {
+    let store = open_store(data)?;
+    let node = store.node()?.context("本节点尚未初始化：请先运行 gongwucang init")?;
+    keys::load_checked(data, &node.public_key)?;
+    println!("节点编号：{}", node.node_id);
+    println!("公钥：{}", node.public_key);
+    println!("指纹：{}", node::fingerprint(&hex::decode(&node.public_key)?));
+    Ok(())
+}

@@ -1,0 +1,28 @@
+//! The rules of the product, without I/O: who may do what, which values are valid, how the
+//! audit chain is hashed. Everything here is called by the HTTP layer, the CLI and (later) bundle
+//! import alike, so a rule exists exactly once.
+
+/// Audit events and their hash chain.
+pub mod audit;
+/// Asset cards (资产卡片) as far as the demo node needs them.
+pub mod card;
+/// Time helpers: RFC 3339 timestamps and dates.
+pub mod clock;
+/// Error type of the rules: invalid input, refusal, missing object, state conflict.
+pub mod error;
+/// The node itself: its kind (local, province, national) and which region each kind may have.
+pub mod node;
+/// The role table of SPEC §3: every action of the API and who may perform it.
+pub mod permission;
+/// Reference data: regions and GB/T 14885 asset categories, parsed from `fixtures/`.
+pub mod reference;
+/// GB/T 2260 region codes and their containment (province ⊃ city ⊃ county).
+pub mod region;
+/// Throttling of failed logins.
+pub mod throttle;
+/// Units (单位) and the login names derived from them.
+pub mod unit;
+/// Users, roles, password policy and hashing.
+pub mod user;
+
+pub use error::DomainError;

@@ -1,0 +1,207 @@
+//! The role table (SPEC §3) as code: every action of the API, who may perform it, and the scope
+//! rules that decide which objects a user may see. The HTTP layer asks here for every route; the
+//! UI receives [`permissions_of`] only to decide which menus to show.
+
+use super::DomainError;
+use super::audit::AuditEvent;
+use super::region::RegionCode;
+use super::unit::Unit;
+use super::user::{Role, User};
+
+/// Every action a logged-in user can ask for. Public routes (login, setup, node, regions) are not
+/// actions: they need no session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Action {
+    /// `GET /me`, `POST /logout`
+    SessionRead,
+    /// `POST /password`
+    PasswordChange,
+    /// `GET /todo`
+    TodoRead,
+    /// `GET /categories`
+    CategoriesRead,
+    /// `GET /units`
+    UnitsList,
+    /// `GET /units/{id}` (scope: [`can_read_unit`])
+    UnitsRead,
+    /// `POST /units`
+    UnitsCreate,
+    /// `PATCH /units/{id}`
+    UnitsUpdate,
+    /// `GET /users`
+    UsersList,
+    /// `POST /users`
+    UsersCreate,
+    /// `PATCH /users/{id}`
+    UsersUpdate,
+    /// `POST /users/{id}/reset-password`
+    UsersResetPassword,
+    /// `GET /audit` (scope: [`can_see_audit_event`])
+    AuditList,
+    /// `GET /audit/verify`
+    AuditVerify,
+    /// The node page: identity, key fingerprint (the public `GET /node` shows the same facts;
+    /// this decides who gets the page in the menu).
+    NodeRead,
+}
+
+impl Action {
+    /// Every action, for listing permissions.
+    pub const ALL: [Action; 15] = [
+        Self::SessionRead,
+        Self::PasswordChange,
+        Self::TodoRead,
+        Self::CategoriesRead,
+        Self::UnitsList,
+        Self::UnitsRead,
+        Self::UnitsCreate,
+        Self::UnitsUpdate,
+        Self::UsersList,
+        Self::UsersCreate,
+        Self::UsersUpdate,
+        Self::UsersResetPassword,
+        Self::AuditList,
+        Self::AuditVerify,
+        Self::NodeRead,
+    ];
+
+    /// The name the UI receives in `permissions`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::SessionRead => "session.read",
+            Self::PasswordChange => "password.change",
+            Self::TodoRead => "todo.read",
+            Self::CategoriesRead => "categories.read",
+            Self::UnitsList => "units.list",
+            Self::UnitsRead => "units.read",
+            Self::UnitsCreate => "units.create",
+            Self::UnitsUpdate => "units.update",
+            Self::UsersList => "users.list",
+            Self::UsersCreate => "users.create",
+            Self::UsersUpdate => "users.update",
+            Self::UsersResetPassword => "users.reset_password",
+            Self::AuditList => "audit.list",
+            Self::AuditVerify => "audit.verify",
+            Self::NodeRead => "node.read",
+        }
+    }
+
+    /// The roles allowed to perform the action. This is the role table.
+    pub fn allowed(self, role: Role) -> bool {
+        use Role::*;
+        match self {
+            Self::SessionRead | Self::PasswordChange | Self::TodoRead | Self::CategoriesRead => true,
+            Self::UnitsList => matches!(role, Admin | Authority | Province | National),
+            Self::UnitsRead => true,
+            Self::UnitsCreate | Self::UnitsUpdate => role == Admin,
+            Self::UsersList | Self::UsersCreate | Self::UsersUpdate | Self::UsersResetPassword => role == Admin,
+            Self::AuditList | Self::AuditVerify => matches!(role, Admin | Authority),
+            Self::NodeRead => role == Admin,
+        }
+    }
+
+    /// Actions still open to a user who must first change an initial password.
+    pub fn allowed_before_password_change(self) -> bool {
+        matches!(self, Self::SessionRead | Self::PasswordChange)
+    }
+}
+
+/// Why a user may not act: the message the API returns.
+pub fn check(user: &User, action: Action) -> Result<(), Refusal> {
+    if user.must_change_password && !action.allowed_before_password_change() {
+        return Err(Refusal::MustChangePassword);
+    }
+    if !action.allowed(user.role) {
+        return Err(Refusal::Forbidden(DomainError::Forbidden(format!("{}无权执行此操作", user.role.label()))));
+    }
+    Ok(())
+}
+
+/// A refused permission check.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    /// The initial password must be changed first (403 `must_change_password`).
+    MustChangePassword,
+    /// The role may not perform the action (403 `forbidden`).
+    Forbidden(DomainError),
+}
+
+/// The names of every action the role may perform.
+pub fn permissions_of(role: Role) -> Vec<&'static str> {
+    Action::ALL.iter().filter(|a| a.allowed(role)).map(|a| a.name()).collect()
+}
+
+/// Whether the user may see a unit: admin and national everything, authority and province their
+/// region, unit users their own unit.
+pub fn can_read_unit(user: &User, unit: &Unit) -> bool {
+    match user.role {
+        Role::Admin | Role::National => true,
+        Role::Authority | Role::Province => user.region.contains(&unit.region),
+        Role::Clerk | Role::Reviewer => user.unit_id.as_deref() == Some(unit.id.as_str()),
+    }
+}
+
+/// The region whose units a list shows, or `None` for all.
+pub fn unit_list_scope(user: &User) -> Option<RegionCode> {
+    match user.role {
+        Role::Admin | Role::National => None,
+        _ => Some(user.region.clone()),
+    }
+}
+
+/// Whether the user may see an audit event: the admin all, an authority those of its region.
+pub fn can_see_audit_event(user: &User, event: &AuditEvent) -> bool {
+    match user.role {
+        Role::Admin => true,
+        Role::Authority => {
+            event.region.as_deref().and_then(|r| RegionCode::parse(r).ok()).is_some_and(|r| user.region.contains(&r))
+        }
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn user(role: Role, must_change: bool) -> User {
+        User {
+            id: "x".into(),
+            username: "x".into(),
+            name: "x".into(),
+            role,
+            unit_id: Some("u1".into()),
+            region: RegionCode::parse("210102").unwrap(),
+            password_hash: String::new(),
+            must_change_password: must_change,
+            disabled: false,
+            created_at: String::new(),
+            last_login_at: None,
+        }
+    }
+
+    #[test]
+    fn only_the_admin_manages_units_and_users() {
+        for role in Role::ALL {
+            let expected = role == Role::Admin;
+            assert_eq!(Action::UnitsCreate.allowed(role), expected, "{role:?}");
+            assert_eq!(Action::UsersCreate.allowed(role), expected, "{role:?}");
+        }
+    }
+
+    #[test]
+    fn an_initial_password_blocks_everything_but_changing_it() {
+        let u = user(Role::Admin, true);
+        assert_eq!(check(&u, Action::UnitsList), Err(Refusal::MustChangePassword));
+        assert!(check(&u, Action::PasswordChange).is_ok());
+        assert!(check(&u, Action::SessionRead).is_ok());
+    }
+
+    #[test]
+    fn every_action_has_a_distinct_name() {
+        let mut names: Vec<_> = Action::ALL.iter().map(|a| a.name()).collect();
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), Action::ALL.len());
+    }
+}

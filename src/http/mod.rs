@@ -1,0 +1,116 @@
+//! HTTP: the only module that names axum. JSON under `/api/v1` (API.md), the OpenAPI document
+//! generated from the handlers, and the embedded web UI for every other path. Handlers are short:
+//! extract, check the role table, call domain/store, map the result.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Request};
+use axum::http::{HeaderValue, header};
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use axum::routing::get;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+
+use crate::store::Store;
+
+/// Audit log and chain verification.
+pub mod audit;
+/// Login, logout, me, password.
+pub mod auth;
+/// The error type and its mapping to API.md's error shape.
+pub mod error;
+/// Extractors with our error shape; paging.
+pub mod extract;
+/// Set-up, node identity, reference data pickers.
+pub mod node;
+/// Sessions, CSRF, login throttling.
+pub mod session;
+/// The home page's to-do list.
+pub mod todo;
+/// The embedded web UI.
+pub mod ui;
+/// Unit administration.
+pub mod units;
+/// User administration.
+pub mod users;
+/// Wire shapes.
+pub mod views;
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    /// The database.
+    pub store: Arc<Store>,
+    /// The data folder (key files).
+    pub data_dir: PathBuf,
+    /// Open sessions.
+    pub sessions: Arc<session::Sessions>,
+    /// Failed-login counters.
+    pub throttle: Arc<session::Throttle>,
+}
+
+/// The API's largest JSON body.
+pub const JSON_BODY_LIMIT: usize = 1024 * 1024;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "公物仓 API", description = "行政事业单位国有资产虚拟公物仓及调剂共享平台 — HTTP API v1（见 API.md）"),
+    tags(
+        (name = "session", description = "登录与会话"),
+        (name = "node", description = "节点与初始化"),
+        (name = "reference", description = "财政区划与资产分类"),
+        (name = "units", description = "单位管理"),
+        (name = "users", description = "用户管理"),
+        (name = "audit", description = "审计日志"),
+        (name = "todo", description = "首页待办事项"),
+    )
+)]
+struct ApiDoc;
+
+/// The API routes with their OpenAPI description.
+pub fn api() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(auth::router())
+        .merge(node::router())
+        .merge(units::router())
+        .merge(users::router())
+        .merge(audit::router())
+        .merge(todo::router())
+}
+
+/// The whole application: API, OpenAPI document, UI, headers and limits.
+pub fn app(state: AppState) -> Router {
+    let (api, openapi) = api().split_for_parts();
+    let openapi = Arc::new(openapi);
+    api.route(
+        "/api/v1/openapi.json",
+        get(move || {
+            let openapi = Arc::clone(&openapi);
+            async move { axum::Json(openapi.as_ref().clone()) }
+        }),
+    )
+    .fallback(ui::serve)
+    .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
+    .layer(middleware::from_fn(security_headers))
+    .with_state(state)
+}
+
+const CSP: &str = "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; script-src 'self'; \
+font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+
+async fn security_headers(request: Request, next: Next) -> Response {
+    let is_api = request.uri().path().starts_with("/api/");
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    if is_api {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    response
+}

@@ -1,0 +1,282 @@
+//! Storage: the only module that names redb. One file, `gongwucang.redb`, in the data folder.
+//!
+//! Writes go through [`Store::write`], which runs one business action in one write transaction and
+//! appends the action's audit event in that same transaction: there is no other way to change the
+//! database. Reads go through [`Store::read`] (a consistent snapshot).
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
+
+use redb::{Database, ReadableDatabase, ReadableTable, ReadableTableMetadata, TableDefinition};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use thiserror::Error;
+
+use crate::domain::DomainError;
+use crate::domain::audit::{Actor, AuditEntry};
+use crate::domain::clock;
+use crate::domain::reference::Reference;
+
+/// The audit chain: append and verify.
+pub mod audit;
+/// Asset cards and photos.
+pub mod cards;
+/// The value codec (JSON).
+pub mod codec;
+/// The node row and reference data.
+pub mod node;
+/// Schema version and migrations.
+pub mod schema;
+/// Table definitions.
+pub mod tables;
+/// Units.
+pub mod units;
+/// Users.
+pub mod users;
+
+use tables::{META, Records, meta_keys};
+
+/// The database file's name inside the data folder.
+pub const DB_FILE: &str = "gongwucang.redb";
+
+/// What can go wrong in storage.
+#[derive(Debug, Error)]
+pub enum StoreError {
+    /// A rule refused the action (maps to 4xx).
+    #[error(transparent)]
+    Domain(#[from] DomainError),
+    /// Another process holds the data folder.
+    #[error("数据目录 {0} 正被另一个 gongwucang 进程使用。请先关闭正在运行的程序，或用 --data 指定其他数据目录。")]
+    AlreadyOpen(PathBuf),
+    /// The file was written by a newer release.
+    #[error("数据库版本 {found} 比本程序支持的版本 {supported} 新：请使用更新版本的 gongwucang 打开此数据目录。")]
+    NewerSchema {
+        /// In the file.
+        found: u32,
+        /// This build's.
+        supported: u32,
+    },
+    /// A record does not decode or encode.
+    #[error("{0}")]
+    Corrupt(String),
+    /// redb reported an error.
+    #[error("数据库错误：{0}")]
+    Db(String),
+}
+
+macro_rules! from_redb {
+    ($($t:ty),*) => {$(
+        impl From<$t> for StoreError {
+            fn from(e: $t) -> Self {
+                StoreError::Db(e.to_string())
+            }
+        }
+    )*};
+}
+from_redb!(redb::Error, redb::TransactionError, redb::TableError, redb::StorageError, redb::CommitError);
+
+/// Shorthand.
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// The open database and the reference data held in memory.
+pub struct Store {
+    db: Database,
+    path: PathBuf,
+    reference: RwLock<Arc<Reference>>,
+}
+
+impl Store {
+    /// Opens (or creates) the database in `data_dir`, migrating it to this build's schema.
+    /// A folder held by another process gives [`StoreError::AlreadyOpen`] at once.
+    pub fn open(data_dir: &Path) -> Result<Self> {
+        let path = data_dir.join(DB_FILE);
+        let db = match Database::create(&path) {
+            Ok(db) => db,
+            Err(redb::DatabaseError::DatabaseAlreadyOpen) => return Err(StoreError::AlreadyOpen(data_dir.to_owned())),
+            Err(e) => return Err(StoreError::Db(format!("无法打开 {}：{e}", path.display()))),
+        };
+        let store = Self { db, path, reference: RwLock::new(Arc::new(Reference::default())) };
+        schema::migrate(&store)?;
+        store.reload_reference()?;
+        Ok(store)
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Regions and categories: from the database once the node is initialised, the shipped
+    /// files before.
+    pub fn reference(&self) -> Arc<Reference> {
+        self.reference.read().map(|r| Arc::clone(&r)).unwrap_or_default()
+    }
+
+    fn reload_reference(&self) -> Result<()> {
+        let reference = match self.read(node::load_reference)? {
+            Some(reference) => reference,
+            None => Reference::from_shipped()?,
+        };
+        if let Ok(mut slot) = self.reference.write() {
+            *slot = Arc::new(reference);
+        }
+        Ok(())
+    }
+
+    /// The node, once initialised.
+    pub fn node(&self) -> Result<Option<crate::domain::node::Node>> {
+        self.read(node::get)
+    }
+
+    /// Runs one business action in one write transaction, appending its audit event in the same
+    /// transaction. If `action` fails, nothing is written.
+    pub fn write<T>(&self, actor: &Actor, action: impl FnOnce(&Tx) -> Result<(T, AuditEntry)>) -> Result<T> {
+        let tx = Tx { txn: self.db.begin_write()? };
+        let (value, entry) = action(&tx)?;
+        audit::append(&tx, actor, entry, clock::now_rfc3339())?;
+        tx.txn.commit()?;
+        Ok(value)
+    }
+
+    /// A write with no audit event, for the schema itself (version marker, migrations).
+    fn write_schema(&self, action: impl FnOnce(&Tx) -> Result<()>) -> Result<()> {
+        let tx = Tx { txn: self.db.begin_write()? };
+        action(&tx)?;
+        tx.txn.commit()?;
+        Ok(())
+    }
+
+    /// Runs `query` on a consistent snapshot.
+    pub fn read<T>(&self, query: impl FnOnce(&Rx) -> Result<T>) -> Result<T> {
+        let rx = Rx { txn: self.db.begin_read()? };
+        query(&rx)
+    }
+}
+
+/// Typed access shared by read and write transactions.
+pub trait Read {
+    /// A record by key.
+    fn get<T: DeserializeOwned>(&self, table: Records, key: &str) -> Result<Option<T>>;
+    /// Every record of a table, in key order.
+    fn scan<T: DeserializeOwned>(&self, table: Records) -> Result<Vec<T>>;
+    /// A string index entry.
+    fn lookup(&self, table: TableDefinition<'static, &'static str, &'static str>, key: &str) -> Result<Option<String>>;
+    /// Number of rows of a table.
+    fn count(&self, table: Records) -> Result<u64>;
+}
+
+/// A write transaction (see [`Store::write`]).
+pub struct Tx {
+    txn: redb::WriteTransaction,
+}
+
+/// A read transaction (see [`Store::read`]).
+pub struct Rx {
+    txn: redb::ReadTransaction,
+}
+
+fn scan_table<T: DeserializeOwned>(table: &impl ReadableTable<&'static str, &'static [u8]>) -> Result<Vec<T>> {
+    let mut out = Vec::new();
+    for row in table.iter()? {
+        let (_, value) = row?;
+        out.push(codec::decode(value.value())?);
+    }
+    Ok(out)
+}
+
+impl Read for Rx {
+    fn get<T: DeserializeOwned>(&self, table: Records, key: &str) -> Result<Option<T>> {
+        let table = match self.txn.open_table(table) {
+            Ok(t) => t,
+            Err(redb::TableError::TableDoesNotExist(_)) => return Ok(None),
+            Err(e) => return Err(e.into()),
+        };
+        table.get(key)?.map(|v| codec::decode(v.value())).transpose()
+    }
+
+    fn scan<T: DeserializeOwned>(&self, table: Records) -> Result<Vec<T>> {
+        match self.txn.open_table(table) {
+            Ok(t) => scan_table(&t),
+            Err(redb::TableError::TableDoesNotExist(_)) => Ok(Vec::new()),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    fn lookup(&self, table: TableDefinition<'static, &'static str, &'static str>, key: &str) -> Result<Option<String>> {
+        match self.txn.open_table(table) {
+            Ok(t) => Ok(t.get(key)?.map(|v| v.value().to_owned())),
+            Err(redb::TableError::TableDoesNotExist(_)) => Ok(None),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    fn count(&self, table: Records) -> Result<u64> {
+        match self.txn.open_table(table) {
+            Ok(t) => Ok(t.len()?),
+            Err(redb::TableError::TableDoesNotExist(_)) => Ok(0),
+            Err(e) => Err(e.into()),
+        }
+    }
+}
+
+impl Read for Tx {
+    fn get<T: DeserializeOwned>(&self, table: Records, key: &str) -> Result<Option<T>> {
+        let table = self.txn.open_table(table)?;
+
+        table.get(key)?.map(|v| codec::decode(v.value())).transpose()
+    }
+
+    fn scan<T: DeserializeOwned>(&self, table: Records) -> Result<Vec<T>> {
+        scan_table(&self.txn.open_table(table)?)
+    }
+
+    fn lookup(&self, table: TableDefinition<'static, &'static str, &'static str>, key: &str) -> Result<Option<String>> {
+        let table = self.txn.open_table(table)?;
+        let value = table.get(key)?.map(|v| v.value().to_owned());
+        Ok(value)
+    }
+
+    fn count(&self, table: Records) -> Result<u64> {
+        Ok(self.txn.open_table(table)?.len()?)
+    }
+}
+
+impl Tx {
+    /// Inserts or replaces a record.
+    pub fn put<T: Serialize>(&self, table: Records, key: &str, value: &T) -> Result<()> {
+        let bytes = codec::encode(value)?;
+        self.txn.open_table(table)?.insert(key, bytes.as_slice())?;
+        Ok(())
+    }
+
+    /// Sets a string index entry.
+    pub fn index(
+        &self,
+        table: TableDefinition<'static, &'static str, &'static str>,
+        key: &str,
+        value: &str,
+    ) -> Result<()> {
+        self.txn.open_table(table)?.insert(key, value)?;
+        Ok(())
+    }
+
+    /// The next id of a kind: `prefix` followed by a counter (`u1`, `u2` …).
+    pub fn next_id(&self, prefix: &str) -> Result<String> {
+        let key = format!("{}{prefix}", meta_keys::COUNTER_PREFIX);
+        let next = self.get::<u64>(META, &key)?.unwrap_or(0) + 1;
+        self.put(META, &key, &next)?;
+        Ok(format!("{prefix}{next}"))
+    }
+
+    /// Raw access for the modules of this folder.
+    pub(crate) fn raw(&self) -> &redb::WriteTransaction {
+        &self.txn
+    }
+}
+
+impl Rx {
+    /// Raw access for the modules of this folder.
+    pub(crate) fn raw(&self) -> &redb::ReadTransaction {
+        &self.txn
+    }
+}

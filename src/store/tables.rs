@@ -1,0 +1,42 @@
+//! Every redb table of the node, in one place. Values are encoded by [`super::codec`]; keys are
+//! ids (`&str`) or sequence numbers (`u64`).
+
+use redb::TableDefinition;
+
+/// A table of records keyed by string.
+pub type Records = TableDefinition<'static, &'static str, &'static [u8]>;
+
+/// Node settings, schema version, counters, audit head.
+pub const META: Records = TableDefinition::new("meta");
+/// GB/T 2260 regions, by code.
+pub const REGIONS: Records = TableDefinition::new("regions");
+/// GB/T 14885 categories, by code.
+pub const CATEGORIES: Records = TableDefinition::new("categories");
+/// Units, by id.
+pub const UNITS: Records = TableDefinition::new("units");
+/// `region+budget_code` → unit id (uniqueness of a unit's login names).
+pub const UNIT_CODES: TableDefinition<'static, &'static str, &'static str> = TableDefinition::new("unit_codes");
+/// Users, by id.
+pub const USERS: Records = TableDefinition::new("users");
+/// Lower-cased username → user id.
+pub const USERNAMES: TableDefinition<'static, &'static str, &'static str> = TableDefinition::new("usernames");
+/// Asset cards, by id.
+pub const CARDS: Records = TableDefinition::new("cards");
+/// `unit_id/asset_code` → card id.
+pub const CARD_CODES: TableDefinition<'static, &'static str, &'static str> = TableDefinition::new("card_codes");
+/// Photos by content hash (SHA-256 hex) → image bytes.
+pub const PHOTOS: TableDefinition<'static, &'static str, &'static [u8]> = TableDefinition::new("photos");
+/// The audit chain, by sequence number.
+pub const AUDIT: TableDefinition<'static, u64, &'static [u8]> = TableDefinition::new("audit");
+
+/// Keys in [`META`].
+pub mod meta_keys {
+    /// The schema version of the file (`u32`).
+    pub const SCHEMA_VERSION: &str = "schema_version";
+    /// The node settings.
+    pub const NODE: &str = "node";
+    /// `(seq, hash)` of the last audit event.
+    pub const AUDIT_HEAD: &str = "audit_head";
+    /// Prefix of id counters, e.g. `counter:unit`.
+    pub const COUNTER_PREFIX: &str = "counter:";
+}

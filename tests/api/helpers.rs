@@ -1,0 +1,265 @@
+//! The test harness: `spawn_app()` starts the real application on 127.0.0.1:0 with a fresh temp
+//! data folder, and `Session` is a logged-in (or anonymous) client with one method per endpoint.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use gongwucang::app::{Application, Listen};
+use gongwucang::domain::node::NodeKind;
+use gongwucang::setup::{self, SetupRequest};
+use gongwucang::store::Store;
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+pub const ADMIN_PASSWORD: &str = "Admin12345";
+pub const INITIAL: &str = "123qweQWE";
+pub const CHANGED: &str = "Changed2025x";
+
+/// A running node.
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub dir: tempfile::TempDir,
+    shutdown: Option<oneshot::Sender<()>>,
+    handle: Option<JoinHandle<()>>,
+}
+
+/// A local node for 沈阳市 (210100) with `admin` / [`ADMIN_PASSWORD`].
+pub async fn spawn_app() -> TestApp {
+    spawn_node(NodeKind::Local, "210100").await
+}
+
+/// A node of any kind.
+pub async fn spawn_node(kind: NodeKind, region: &str) -> TestApp {
+    let dir = tempfile::tempdir().expect("temp dir");
+    initialise(dir.path(), kind, region);
+    start(dir).await
+}
+
+/// A node whose data folder has not been initialised (first-run wizard).
+pub async fn spawn_uninitialised() -> TestApp {
+    start(tempfile::tempdir().expect("temp dir")).await
+}
+
+pub fn initialise(dir: &Path, kind: NodeKind, region: &str) {
+    let store = Store::open(dir).expect("open store");
+    let request = SetupRequest { kind, region, name: "测试节点", admin_password: ADMIN_PASSWORD };
+    setup::initialize(dir, &store, request).expect("initialise node");
+}
+
+/// Starts the application on an existing data folder.
+pub async fn start(dir: tempfile::TempDir) -> TestApp {
+    let application =
+        Application::build(dir.path(), Listen::Exact("127.0.0.1:0".parse().unwrap())).await.expect("build app");
+    let addr = application.local_addr().expect("addr");
+    let (tx, rx) = oneshot::channel::<()>();
+    let handle = tokio::spawn(async move {
+        application
+            .run_until(async move {
+                let _ = rx.await;
+            })
+            .await
+            .expect("serve");
+    });
+    TestApp { addr, dir, shutdown: Some(tx), handle: Some(handle) }
+}
+
+impl TestApp {
+    /// Stops the server and waits until the database is closed; returns the data folder.
+    pub async fn stop(mut self) -> tempfile::TempDir {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(handle) = self.handle.take() {
+            handle.await.expect("server task");
+        }
+        let dir = tempfile::tempdir().expect("placeholder");
+        std::mem::replace(&mut self.dir, dir)
+    }
+
+    pub fn path(&self) -> PathBuf {
+        self.dir.path().to_owned()
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.addr, path)
+    }
+
+    /// A client without a session.
+    pub fn anonymous(&self) -> Session {
+        Session::new(self.addr)
+    }
+
+    /// Logs in; panics unless it succeeds.
+    pub async fn login(&self, username: &str, password: &str) -> Session {
+        let mut session = self.anonymous();
+        let (status, body) = session.login(username, password).await;
+        assert_eq!(status, StatusCode::OK, "login {username}: {body}");
+        session
+    }
+
+    pub async fn admin(&self) -> Session {
+        self.login("admin", ADMIN_PASSWORD).await
+    }
+
+    /// Logs in with the initial password and changes it to [`CHANGED`].
+    pub async fn login_first_time(&self, username: &str) -> Session {
+        let session = self.login(username, INITIAL).await;
+        let (status, body) = session.change_password(INITIAL, CHANGED).await;
+        assert_eq!(status, StatusCode::NO_CONTENT, "change password {username}: {body}");
+        session
+    }
+
+    /// Creates a unit through the admin API; returns the unit JSON (with `accounts`).
+    pub async fn create_unit(&self, admin: &Session, region: &str, budget_code: &str, name: &str) -> Value {
+        let (status, body) = admin.create_unit(&unit_body(region, budget_code, name)).await;
+        assert_eq!(status, StatusCode::CREATED, "create unit: {body}");
+        body["unit"].clone()
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+pub fn unit_body(region: &str, budget_code: &str, name: &str) -> Value {
+    json!({
+        "budget_code": budget_code, "name": name, "region": region, "department": "和平区教育局",
+        "unit_type": "institution", "contact_name": "王丽", "contact_phone": "024-22861234", "physical_warehouse": false
+    })
+}
+
+/// One client with its cookie jar and CSRF token.
+pub struct Session {
+    addr: SocketAddr,
+    client: reqwest::Client,
+    pub csrf: Option<String>,
+}
+
+impl Session {
+    fn new(addr: SocketAddr) -> Self {
+        let client = reqwest::Client::builder().cookie_store(true).no_proxy().build().expect("client");
+        Self { addr, client, csrf: None }
+    }
+
+    /// Any request; answers `(status, JSON body or Null)`.
+    pub async fn request(&self, method: Method, path: &str, body: Option<&Value>) -> (StatusCode, Value) {
+        let mut request = self.client.request(method.clone(), format!("http://{}{}", self.addr, path));
+        if let (true, Some(csrf)) = (method != Method::GET, &self.csrf) {
+            request = request.header("X-CSRF-Token", csrf);
+        }
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        let response = request.send().await.expect("request");
+        let status = response.status();
+        let text = response.text().await.expect("body");
+        (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+    }
+
+    pub async fn get(&self, path: &str) -> (StatusCode, Value) {
+        self.request(Method::GET, path, None).await
+    }
+
+    pub async fn post(&self, path: &str, body: &Value) -> (StatusCode, Value) {
+        self.request(Method::POST, path, Some(body)).await
+    }
+
+    pub async fn patch(&self, path: &str, body: &Value) -> (StatusCode, Value) {
+        self.request(Method::PATCH, path, Some(body)).await
+    }
+
+    pub async fn login(&mut self, username: &str, password: &str) -> (StatusCode, Value) {
+        let (status, body) = self.post("/api/v1/login", &json!({"username": username, "password": password})).await;
+        if status == StatusCode::OK {
+            self.csrf = body["csrf_token"].as_str().map(str::to_owned);
+        }
+        (status, body)
+    }
+
+    pub async fn logout(&self) -> (StatusCode, Value) {
+        self.post("/api/v1/logout", &json!({})).await
+    }
+
+    pub async fn me(&self) -> (StatusCode, Value) {
+        self.get("/api/v1/me").await
+    }
+
+    pub async fn change_password(&self, old: &str, new: &str) -> (StatusCode, Value) {
+        self.post("/api/v1/password", &json!({"old_password": old, "new_password": new})).await
+    }
+
+    pub async fn node(&self) -> (StatusCode, Value) {
+        self.get("/api/v1/node").await
+    }
+
+    pub async fn setup_status(&self) -> (StatusCode, Value) {
+        self.get("/api/v1/setup").await
+    }
+
+    pub async fn setup(&self, body: &Value) -> (StatusCode, Value) {
+        self.post("/api/v1/setup", body).await
+    }
+
+    pub async fn regions(&self, query: &str) -> (StatusCode, Value) {
+        self.get(&format!("/api/v1/regions{query}")).await
+    }
+
+    pub async fn categories(&self, query: &str) -> (StatusCode, Value) {
+        self.get(&format!("/api/v1/categories{query}")).await
+    }
+
+    pub async fn create_unit(&self, body: &Value) -> (StatusCode, Value) {
+        self.post("/api/v1/units", body).await
+    }
+
+    pub async fn units(&self, query: &str) -> (StatusCode, Value) {
+        self.get(&format!("/api/v1/units{query}")).await
+    }
+
+    pub async fn unit(&self, id: &str) -> (StatusCode, Value) {
+        self.get(&format!("/api/v1/units/{id}")).await
+    }
+
+    pub async fn update_unit(&self, id: &str, body: &Value) -> (StatusCode, Value) {
+        self.patch(&format!("/api/v1/units/{id}"), body).await
+    }
+
+    pub async fn create_user(&self, body: &Value) -> (StatusCode, Value) {
+        self.post("/api/v1/users", body).await
+    }
+
+    pub async fn users(&self, query: &str) -> (StatusCode, Value) {
+        self.get(&format!("/api/v1/users{query}")).await
+    }
+
+    pub async fn update_user(&self, id: &str, body: &Value) -> (StatusCode, Value) {
+        self.patch(&format!("/api/v1/users/{id}"), body).await
+    }
+
+    pub async fn reset_password(&self, id: &str) -> (StatusCode, Value) {
+        self.post(&format!("/api/v1/users/{id}/reset-password"), &json!({})).await
+    }
+
+    pub async fn audit(&self, query: &str) -> (StatusCode, Value) {
+        self.get(&format!("/api/v1/audit{query}")).await
+    }
+
+    pub async fn audit_verify(&self) -> (StatusCode, Value) {
+        self.get("/api/v1/audit/verify").await
+    }
+
+    pub async fn todo(&self) -> (StatusCode, Value) {
+        self.get("/api/v1/todo").await
+    }
+}
+
+/// The error code of an API error body.
+pub fn code(body: &Value) -> &str {
+    body["error"]["code"].as_str().unwrap_or("")
+}

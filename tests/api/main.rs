@@ -1,0 +1,11 @@
+//! Integration tests: the real application on 127.0.0.1:0 with a temp data folder.
+
+mod audit;
+mod cli;
+mod helpers;
+mod http_basics;
+mod roles;
+mod session;
+mod setup;
+mod units;
+mod users;

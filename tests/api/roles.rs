@@ -1,0 +1,250 @@
+//! Every route × every role, table-driven: the expected answers are written here from SPEC §3,
+//! independently of `domain::permission`, and the table must cover exactly the routes of the
+//! OpenAPI document (so a new route without a row fails this test).
+
+use std::collections::BTreeSet;
+
+use gongwucang::domain::node::NodeKind;
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+use crate::helpers::*;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Who {
+    Anonymous,
+    /// Has not changed the initial password yet.
+    MustChange,
+    Clerk,
+    Reviewer,
+    /// The clerk of another unit.
+    OtherClerk,
+    /// Authority for 沈阳市 (contains the target unit).
+    Authority,
+    /// Authority for 沈河区 (does not contain the target unit, 和平区).
+    OtherAuthority,
+    Province,
+    National,
+    Admin,
+}
+use Who::*;
+
+#[derive(Debug, Clone, Copy)]
+enum Rule {
+    /// No session needed.
+    Public,
+    /// Any logged-in user, even before the initial password is changed.
+    AnyUserEvenFirstLogin,
+    /// Any logged-in user who has changed the initial password.
+    AnyUser,
+    /// Only these.
+    Only(&'static [Who]),
+}
+
+struct Route {
+    method: Method,
+    template: &'static str,
+    rule: Rule,
+}
+
+const fn route(method: Method, template: &'static str, rule: Rule) -> Route {
+    Route { method, template, rule }
+}
+
+fn table() -> Vec<Route> {
+    use Rule::*;
+    vec![
+        route(Method::GET, "/api/v1/setup", Public),
+        route(Method::POST, "/api/v1/setup", Public),
+        route(Method::GET, "/api/v1/node", Public),
+        route(Method::GET, "/api/v1/regions", Public),
+        route(Method::POST, "/api/v1/logout", AnyUserEvenFirstLogin),
+        route(Method::GET, "/api/v1/me", AnyUserEvenFirstLogin),
+        route(Method::POST, "/api/v1/password", AnyUserEvenFirstLogin),
+        route(Method::GET, "/api/v1/todo", AnyUser),
+        route(Method::GET, "/api/v1/categories", AnyUser),
+        route(Method::GET, "/api/v1/units", Only(&[Admin, Authority, OtherAuthority, Province, National])),
+        route(Method::POST, "/api/v1/units", Only(&[Admin])),
+        route(Method::GET, "/api/v1/units/{id}", Only(&[Admin, Authority, Province, National, Clerk, Reviewer])),
+        route(Method::PATCH, "/api/v1/units/{id}", Only(&[Admin])),
+        route(Method::GET, "/api/v1/users", Only(&[Admin])),
+        route(Method::POST, "/api/v1/users", Only(&[Admin])),
+        route(Method::PATCH, "/api/v1/users/{id}", Only(&[Admin])),
+        route(Method::POST, "/api/v1/users/{id}/reset-password", Only(&[Admin])),
+        route(Method::GET, "/api/v1/audit", Only(&[Admin, Authority, OtherAuthority])),
+        route(Method::GET, "/api/v1/audit/verify", Only(&[Admin, Authority, OtherAuthority])),
+        // Last: its wrong password counts towards the client address's failed logins.
+        route(Method::POST, "/api/v1/login", Public),
+    ]
+}
+
+#[derive(Debug, PartialEq, Eq)]
+enum Expect {
+    Allowed,
+    Forbidden,
+    Unauthenticated,
+    MustChange,
+}
+
+fn expect(rule: Rule, who: Who) -> Expect {
+    match (rule, who) {
+        (Rule::Public, _) => Expect::Allowed,
+        (_, Anonymous) => Expect::Unauthenticated,
+        (Rule::AnyUserEvenFirstLogin, _) => Expect::Allowed,
+        (_, MustChange) => Expect::MustChange,
+        (Rule::AnyUser, _) => Expect::Allowed,
+        (Rule::Only(whos), who) if whos.contains(&who) => Expect::Allowed,
+        (Rule::Only(_), _) => Expect::Forbidden,
+    }
+}
+
+/// A node with its users logged in and the objects the routes act on.
+struct World {
+    app: TestApp,
+    sessions: Vec<(Who, Session, Option<String>)>,
+    unit_id: String,
+    spare_user_id: String,
+}
+
+impl World {
+    async fn new(kind: NodeKind, region: &str, roles: &[Who]) -> Self {
+        let app = spawn_node(kind, region).await;
+        let admin = app.admin().await;
+        let unit_id =
+            app.create_unit(&admin, "210102", "001001", "和平区财政局").await["id"].as_str().unwrap().to_owned();
+        app.create_unit(&admin, "210103", "002001", "沈河区教育局").await;
+        let spare = admin
+            .create_user(&json!({"username": "spare", "name": "备用", "role": "clerk", "unit_id": unit_id, "password": "Start2025x"}))
+            .await
+            .1;
+        let mut sessions = Vec::new();
+        for &who in roles {
+            let (username, password) = match who {
+                Anonymous => {
+                    sessions.push((who, app.anonymous(), None));
+                    continue;
+                }
+                Admin => ("admin".to_owned(), ADMIN_PASSWORD.to_owned()),
+                MustChange => ("210103002001".to_owned(), INITIAL.to_owned()),
+                Clerk => ("210102001001jb".to_owned(), INITIAL.to_owned()),
+                Reviewer => ("210102001001".to_owned(), INITIAL.to_owned()),
+                OtherClerk => ("210103002001jb".to_owned(), INITIAL.to_owned()),
+                Authority | OtherAuthority | Province | National => {
+                    let (role, region, name) = match who {
+                        Authority => ("authority", kind_region(region), "shenyang-czj"),
+                        OtherAuthority => ("authority", "210103", "shenhe-czj"),
+                        Province => ("province", "210000", "liaoning-czt"),
+                        _ => ("national", "100000", "national-op"),
+                    };
+                    let body = json!({"username": name, "name": name, "role": role, "region": region, "password": "Start2025x"});
+                    let (status, answer) = admin.create_user(&body).await;
+                    assert_eq!(status, StatusCode::CREATED, "{answer}");
+                    (name.to_owned(), "Start2025x".to_owned())
+                }
+            };
+            let session = if who == MustChange {
+                app.login(&username, &password).await
+            } else {
+                let session = app.login(&username, &password).await;
+                let (status, body) = session.change_password(&password, CHANGED).await;
+                assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
+                session
+            };
+            sessions.push((who, session, Some(username)));
+        }
+        Self { app, sessions, unit_id, spare_user_id: spare["id"].as_str().unwrap().to_owned() }
+    }
+
+    fn path(&self, template: &str) -> String {
+        template
+            .replace("/units/{id}", &format!("/units/{}", self.unit_id))
+            .replace("/users/{id}", &format!("/users/{}", self.spare_user_id))
+    }
+}
+
+fn kind_region(region: &str) -> &str {
+    if region == "210100" { "210100" } else { region }
+}
+
+fn body_for(method: &Method, template: &str, n: usize) -> Option<Value> {
+    if *method == Method::GET {
+        return None;
+    }
+    Some(match template {
+        "/api/v1/setup" => json!({"kind": "local", "region": "210100", "name": "x", "admin_password": "Admin12345"}),
+        "/api/v1/login" => json!({"username": "nobody", "password": "nothing1"}),
+        "/api/v1/password" => json!({"old_password": "wrong-old-1", "new_password": "Another2025"}),
+        "/api/v1/units" => unit_body("210102", &format!("9{n:05}"), "新单位"),
+        "/api/v1/units/{id}" => json!({"contact_name": "张三"}),
+        "/api/v1/users" => json!({"username": "weak", "name": "x", "role": "authority", "password": "1"}),
+        "/api/v1/users/{id}" => json!({"name": "备用账户"}),
+        _ => json!({}),
+    })
+}
+
+async fn check_world(world: &World) -> Vec<String> {
+    let mut failures = Vec::new();
+    for (n, route) in table().iter().enumerate() {
+        for (who, session, username) in &world.sessions {
+            let session = if route.template == "/api/v1/logout" && *who != Anonymous {
+                // Logging out ends the session: use a fresh one.
+                let password = if *who == MustChange { INITIAL } else { CHANGED };
+                &world.app.login(username.as_deref().unwrap(), password).await
+            } else {
+                session
+            };
+            let body = body_for(&route.method, route.template, n);
+            let (status, answer) =
+                session.request(route.method.clone(), &world.path(route.template), body.as_ref()).await;
+            let got = match (status, code(&answer)) {
+                (StatusCode::UNAUTHORIZED, _) if route.template != "/api/v1/login" => Expect::Unauthenticated,
+                (StatusCode::FORBIDDEN, "must_change_password") => Expect::MustChange,
+                (StatusCode::FORBIDDEN, _) => Expect::Forbidden,
+                (s, _) if s.is_server_error() => {
+                    failures.push(format!("{} {} as {who:?}: server error {answer}", route.method, route.template));
+                    continue;
+                }
+                _ => Expect::Allowed,
+            };
+            let wanted = expect(route.rule, *who);
+            if got != wanted {
+                failures.push(format!(
+                    "{} {} as {who:?}: wanted {wanted:?}, got {got:?} ({status} {answer})",
+                    route.method, route.template
+                ));
+            }
+        }
+    }
+    failures
+}
+
+#[tokio::test]
+async fn every_route_answers_every_role_as_the_role_table_says() {
+    let local = World::new(
+        NodeKind::Local,
+        "210100",
+        &[Anonymous, MustChange, Clerk, Reviewer, OtherClerk, Authority, OtherAuthority, Admin],
+    )
+    .await;
+    let province = World::new(NodeKind::Province, "210000", &[Province, Admin]).await;
+    let national = World::new(NodeKind::National, "100000", &[National, Admin]).await;
+    let mut failures = Vec::new();
+    for world in [&local, &province, &national] {
+        failures.extend(check_world(world).await);
+    }
+    assert!(failures.is_empty(), "role table violations:\n{}", failures.join("\n"));
+}
+
+#[tokio::test]
+async fn the_role_table_covers_every_route_of_the_api() {
+    let app = spawn_app().await;
+    let doc = app.anonymous().get("/api/v1/openapi.json").await.1;
+    let mut documented = BTreeSet::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for method in item.as_object().unwrap().keys() {
+            documented.insert(format!("{} {path}", method.to_uppercase()));
+        }
+    }
+    let tabled: BTreeSet<_> = table().iter().map(|r| format!("{} {}", r.method, r.template)).collect();
+    assert_eq!(documented, tabled, "routes missing from the role table, or rows for routes that do not exist");
+}

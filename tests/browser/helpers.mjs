@@ -1,0 +1,151 @@
+// Shared pieces of the browser tests: start the real gongwucang binary on a
+// temporary data directory (port 0), drive the system Chromium headless through
+// playwright-core (no browser download), take screenshots, and a few helpers for
+// Element Plus controls addressed by their `data-test` attributes.
+import { spawn, execFile } from 'node:child_process'
+import { promisify } from 'node:util'
+import fs from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { chromium } from 'playwright-core'
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
+export const screenshotDir = path.join(repoRoot, 'target/browser-screenshots')
+export const serverBin = path.resolve(repoRoot, process.env.GWC_BIN || 'target/debug/gongwucang')
+const chromiumPath = process.env.GWC_CHROMIUM || '/usr/bin/chromium'
+
+export const ADMIN_PASSWORD = 'Admin12345'
+
+export async function tempDir(prefix) {
+  return fs.mkdtemp(path.join(os.tmpdir(), prefix))
+}
+
+/** `gongwucang init` a local node for 沈阳市 in a fresh data directory. */
+export async function initNode(dataDir) {
+  await promisify(execFile)(serverBin, [
+    'init', '--data', dataDir, '--kind', 'local', '--region', '210100',
+    '--name', '沈阳市公物仓', '--admin-password', ADMIN_PASSWORD,
+  ])
+}
+
+/**
+ * `gongwucang serve --listen 127.0.0.1:0`; resolves once it prints its
+ * http://127.0.0.1:PORT/ line. `stop()` sends SIGTERM and waits.
+ */
+export async function startServer(dataDir) {
+  const proc = spawn(serverBin, ['serve', '--data', dataDir, '--listen', '127.0.0.1:0'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, RUST_LOG: process.env.RUST_LOG || 'warn' },
+  })
+  let output = ''
+  const url = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not print its address in 30 s:\n${output}`)), 30_000)
+    const onData = (chunk) => {
+      output += chunk
+      const m = /http:\/\/127\.0\.0\.1:\d+\//.exec(output)
+      if (m) {
+        clearTimeout(timer)
+        resolve(m[0])
+      }
+    }
+    proc.stdout.setEncoding('utf8').on('data', onData)
+    proc.stderr.setEncoding('utf8').on('data', (c) => (output += c))
+    proc.on('error', (e) => {
+      clearTimeout(timer)
+      reject(new Error(`cannot start ${serverBin} (set GWC_BIN?): ${e.message}`))
+    })
+    proc.on('exit', (code) => {
+      clearTimeout(timer)
+      reject(new Error(`server exited (${code}) before listening:\n${output}`))
+    })
+  })
+  const exited = new Promise((resolve) => proc.on('exit', resolve))
+  return {
+    url,
+    log: () => output,
+    async stop() {
+      if (proc.exitCode !== null) return
+      proc.kill('SIGTERM')
+      const timeout = new Promise((r) => setTimeout(() => r('timeout'), 10_000))
+      if ((await Promise.race([exited, timeout])) === 'timeout') {
+        proc.kill('SIGKILL')
+        await exited
+      }
+    },
+  }
+}
+
+/** Headless system Chromium, fresh profile, 1366×768, loopback traffic only. */
+export async function launchBrowser() {
+  const userDataDir = await tempDir('gwc-chromium-')
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: chromiumPath,
+    headless: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+    viewport: { width: 1366, height: 768 },
+    locale: 'zh-CN',
+  })
+  await context.route('**/*', (route) => {
+    const host = new URL(route.request().url()).hostname
+    return host === '127.0.0.1' || host === 'localhost' ? route.continue() : route.abort()
+  })
+  const page = context.pages()[0] ?? (await context.newPage())
+  page.setDefaultTimeout(15_000)
+  const consoleErrors = []
+  page.on('pageerror', (e) => consoleErrors.push(String(e)))
+  return {
+    page,
+    consoleErrors,
+    async close() {
+      await context.close()
+      await fs.rm(userDataDir, { recursive: true, force: true })
+    },
+  }
+}
+
+export async function shot(page, name) {
+  await fs.mkdir(screenshotDir, { recursive: true })
+  // Let transitions (dialogs, messages) settle so the picture shows the end state.
+  await page.waitForTimeout(400)
+  await page.screenshot({ path: path.join(screenshotDir, `${name}.png`) })
+}
+
+export const byTest = (id) => `[data-test="${id}"]`
+
+/**
+ * The text box of a control addressed by data-test: el-input passes the
+ * attribute to its <input> itself, el-select keeps it on its wrapper.
+ */
+export const inputOf = (page, id) =>
+  page.locator(`input${byTest(id)}, textarea${byTest(id)}, ${byTest(id)} input`).first()
+
+/** Type into an el-input / el-select filter addressed by data-test. */
+export async function fill(page, id, value) {
+  await inputOf(page, id).fill(value)
+}
+
+/** Log in through the form and wait until the login page is left. */
+export async function login(page, baseUrl, username, password) {
+  await page.goto(new URL('/login', baseUrl).href)
+  await fill(page, 'login-username', username)
+  await fill(page, 'login-password', password)
+  await page.locator(byTest('login-submit')).click()
+  await page.waitForURL((u) => !u.pathname.startsWith('/login'))
+}
+
+/** Log out through the user menu in the header. */
+export async function logout(page) {
+  await page.locator(byTest('user-menu')).click()
+  await page.locator(byTest('menu-logout')).click()
+  await page.locator('.el-message-box').getByRole('button', { name: '退出' }).click()
+  await page.waitForURL((u) => u.pathname.startsWith('/login'))
+}

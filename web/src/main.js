@@ -1,0 +1,21 @@
+// Entry point: Element Plus in Chinese, the router, and the API's navigation hook.
+import { createApp } from 'vue'
+import ElementPlus from 'element-plus'
+import zhCn from 'element-plus/es/locale/lang/zh-cn'
+import 'element-plus/dist/index.css'
+import './styles.css'
+import App from './App.vue'
+import { router } from './router.js'
+import { onNavigate } from './api.js'
+
+onNavigate(({ name, keepRedirect }) => {
+  const current = router.currentRoute.value
+  if (current.name === name) return
+  if (keepRedirect && !current.meta.public && current.name !== 'password') {
+    router.push({ name, query: current.fullPath !== '/' ? { redirect: current.fullPath } : {} })
+  } else {
+    router.push({ name })
+  }
+})
+
+createApp(App).use(ElementPlus, { locale: zhCn }).use(router).mount('#app')

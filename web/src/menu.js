@@ -1,0 +1,78 @@
+// The left menu and the pages behind it, in one list.
+//
+// Groups follow the notice (辽财资〔2025〕116号): 首页待办事项, 虚拟公物仓,
+// 调剂共享平台, 审批中心, 统计报表, 系统管理. A group is shown only when the
+// user may open at least one of its pages. To add a page: add one item here
+// (title, path, permission from /me's `permissions`, group, component); the
+// router and the menu pick it up. The server checks permissions anyway.
+import { markRaw } from 'vue'
+import { House, Box, Share, Stamp, DataAnalysis, Setting } from '@element-plus/icons-vue'
+
+export const MENU_GROUPS = [
+  { key: 'home', title: '首页待办事项', icon: markRaw(House) },
+  { key: 'warehouse', title: '虚拟公物仓', icon: markRaw(Box) },
+  { key: 'exchange', title: '调剂共享平台', icon: markRaw(Share) },
+  { key: 'approval', title: '审批中心', icon: markRaw(Stamp) },
+  { key: 'reports', title: '统计报表', icon: markRaw(DataAnalysis) },
+  { key: 'system', title: '系统管理', icon: markRaw(Setting) },
+]
+
+/**
+ * name: route name; test: the `data-test` of the menu entry (menu-<test>).
+ * permission: null = every logged-in user.
+ */
+export const MENU_ITEMS = [
+  {
+    group: 'home',
+    name: 'home',
+    title: '首页待办事项',
+    path: '/',
+    permission: null,
+    test: 'home',
+    component: () => import('./views/HomeView.vue'),
+  },
+  {
+    group: 'system',
+    name: 'units',
+    title: '单位管理',
+    path: '/system/units',
+    permission: 'units.list',
+    test: 'units',
+    component: () => import('./views/UnitsView.vue'),
+  },
+  {
+    group: 'system',
+    name: 'users',
+    title: '用户管理',
+    path: '/system/users',
+    permission: 'users.list',
+    test: 'users',
+    component: () => import('./views/UsersView.vue'),
+  },
+  {
+    group: 'system',
+    name: 'audit',
+    title: '审计日志',
+    path: '/system/audit',
+    permission: 'audit.list',
+    test: 'audit',
+    component: () => import('./views/AuditView.vue'),
+  },
+  {
+    group: 'system',
+    name: 'node',
+    title: '本节点信息',
+    path: '/system/node',
+    permission: 'node.read',
+    test: 'node',
+    component: () => import('./views/NodeView.vue'),
+  },
+]
+
+/** The menu for a session: groups with their visible items, empty groups dropped. */
+export function visibleMenu(can) {
+  return MENU_GROUPS.map((g) => ({
+    ...g,
+    items: MENU_ITEMS.filter((i) => i.group === g.key && can(i.permission)),
+  })).filter((g) => g.items.length > 0)
+}

@@ -1,0 +1,72 @@
+// Client routes (HTML5 history; the server answers index.html for any non-/api path).
+//
+// Guards, in order: the node must be initialised (else /setup); pages inside the
+// main layout need a session (else /login?redirect=…); a user who must change
+// the initial password sees only /password; a page needs its permission.
+import { createRouter, createWebHistory } from 'vue-router'
+import { api } from './api.js'
+import { session } from './session.js'
+import { MENU_ITEMS } from './menu.js'
+import MainLayout from './layouts/MainLayout.vue'
+
+const routes = [
+  { path: '/setup', name: 'setup', component: () => import('./views/SetupView.vue'), meta: { public: true } },
+  { path: '/login', name: 'login', component: () => import('./views/LoginView.vue'), meta: { public: true } },
+  { path: '/password', name: 'password', component: () => import('./views/PasswordView.vue') },
+  {
+    path: '/',
+    component: MainLayout,
+    children: MENU_ITEMS.map((item) => ({
+      path: item.path === '/' ? '' : item.path.replace(/^\//, ''),
+      name: item.name,
+      component: item.component,
+      meta: { title: item.title, permission: item.permission, group: item.group },
+    })),
+  },
+  { path: '/:rest(.*)*', name: 'not-found', component: () => import('./views/NotFoundView.vue'), meta: { public: true } },
+]
+
+export const router = createRouter({ history: createWebHistory('/'), routes })
+
+async function ensureSetupKnown() {
+  if (session.initialized !== null) return
+  try {
+    const s = await api.get('/setup', undefined, { silent: true, noRedirect: true })
+    session.initialized = !!s?.initialized
+  } catch {
+    // Server unreachable or old: assume initialised; pages will show the error.
+    session.initialized = true
+  }
+}
+
+/** Load /me once after a reload; false when there is no session. */
+async function ensureSession() {
+  if (session.user) return true
+  try {
+    const me = await api.get('/me', undefined, { silent: true, noRedirect: true })
+    session.accept(me)
+    return true
+  } catch (e) {
+    // A session that must first change its password may be refused /me.
+    return e.code === 'must_change_password'
+  }
+}
+
+router.beforeEach(async (to) => {
+  await ensureSetupKnown()
+  if (!session.initialized) return to.name === 'setup' ? true : { name: 'setup' }
+  if (to.name === 'setup') return { name: 'login' }
+  if (to.meta.public) return true
+
+  if (!(await ensureSession())) {
+    return { name: 'login', query: to.fullPath !== '/' ? { redirect: to.fullPath } : {} }
+  }
+  if (session.mustChange && to.name !== 'password') return { name: 'password' }
+  if (to.meta.permission && !session.can(to.meta.permission)) return { name: 'home' }
+  return true
+})
+
+router.afterEach((to) => {
+  const base = '行政事业单位国有资产虚拟公物仓及调剂共享平台'
+  document.title = to.meta.title ? `${to.meta.title} - ${base}` : base
+})
