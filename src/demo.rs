@@ -15,7 +15,7 @@ use crate::domain::card::{AssetCard, CardStatus, Location};
 use crate::domain::clock;
 use crate::domain::node::NodeKind;
 use crate::domain::unit::{NewUnit, UnitType};
-use crate::domain::user::{self, INITIAL_PASSWORD, Role, User};
+use crate::domain::user::{INITIAL_PASSWORD, NewUser, Role};
 use crate::setup::{self, SetupRequest};
 use crate::store::{self, Store};
 
@@ -104,35 +104,21 @@ pub fn create(data_dir: &Path, store: &Store) -> anyhow::Result<String> {
             contact_phone: row.contact_phone,
             physical_warehouse: row.physical_warehouse,
         };
-        let hashes = [user::hash_password(INITIAL_PASSWORD)?, user::hash_password(INITIAL_PASSWORD)?];
-        let (unit, accounts) = store.write(&actor, |tx| {
-            let unit = new_unit.validate(tx.next_id("u")?, &node.region, &reference, clock::now_rfc3339())?;
-            let (unit, accounts, entry) = store::units::create(tx, unit, hashes)?;
-            Ok(((unit, accounts), entry))
-        })?;
+        let (unit, accounts) = store::units::add(store, &actor, &new_unit, &node.region)?;
         in_order.push((unit.name.clone(), accounts.clone()));
         units.insert(accounts.reviewer.clone(), (unit, accounts));
     }
 
-    let authority_hash = user::hash_password(INITIAL_PASSWORD)?;
-    store.write(&actor, |tx| {
-        let user = User {
-            id: tx.next_id("s")?,
-            username: AUTHORITY_USERNAME.to_owned(),
-            name: "沈阳市财政局资产管理处".to_owned(),
-            role: Role::Authority,
-            unit_id: None,
-            region: node.region.clone(),
-            password_hash: authority_hash,
-            must_change_password: true,
-            disabled: false,
-            created_at: clock::now_rfc3339(),
-            last_login_at: None,
-        };
-        store::users::insert(tx, &user)?;
-        let summary = format!("新增账户 {}（{}）", user.username, Role::Authority.label());
-        Ok(((), AuditEntry::new("user_created", format!("user:{}", user.id), summary, Some(node.region.to_string()))))
-    })?;
+    let authority = NewUser {
+        username: AUTHORITY_USERNAME.to_owned(),
+        name: "沈阳市财政局资产管理处".to_owned(),
+        role: Role::Authority,
+        unit_id: None,
+        region: Some(REGION.to_owned()),
+        password: INITIAL_PASSWORD.to_owned(),
+    };
+    let account = authority.validate(None, node.kind, &node.region, &reference)?;
+    store::users::add(store, &actor, account, INITIAL_PASSWORD)?;
 
     let mut ledgers: HashMap<String, Vec<CardRow>> = HashMap::new();
     for row in rows::<CardRow>(CARDS_CSV, "cards.csv")? {

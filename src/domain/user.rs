@@ -124,6 +124,70 @@ pub struct UserPatch {
     pub disabled: Option<bool>,
 }
 
+/// A new account whose fields and place (unit or region) have been checked.
+#[derive(Debug, Clone)]
+pub struct CheckedUser {
+    /// Login name.
+    pub username: String,
+    /// Display name.
+    pub name: String,
+    /// Role.
+    pub role: Role,
+    /// The unit of a clerk or reviewer.
+    pub unit_id: Option<String>,
+    /// The region the account acts for.
+    pub region: RegionCode,
+}
+
+impl NewUser {
+    /// Checks an account the admin creates: name shapes, the password policy, no second admin,
+    /// unit roles bound to an existing unit (`unit` is the one `unit_id` names, if found), region
+    /// roles bound to a region that fits the node.
+    pub fn validate(
+        &self,
+        unit: Option<&super::unit::Unit>,
+        node_kind: NodeKind,
+        node_region: &RegionCode,
+        reference: &Reference,
+    ) -> Result<CheckedUser, DomainError> {
+        let username = validate_username(&self.username)?;
+        let name = validate_display_name(&self.name)?;
+        validate_password(&self.password)?;
+        if self.role == Role::Admin || username.eq_ignore_ascii_case(ADMIN_USERNAME) {
+            return Err(DomainError::invalid("系统管理员账户只有 admin 一个，由节点初始化时设置"));
+        }
+        let (unit_id, region) = if self.role.is_unit_role() {
+            if self.unit_id.as_deref().is_none_or(str::is_empty) {
+                return Err(DomainError::invalid("单位经办岗和审核岗账户须选择所属单位"));
+            }
+            let unit = unit.ok_or_else(|| DomainError::invalid("所选单位不存在"))?;
+            (Some(unit.id.clone()), unit.region.clone())
+        } else {
+            (None, account_region(self.role, self.region.as_deref(), node_kind, node_region, reference)?)
+        };
+        Ok(CheckedUser { username, name, role: self.role, unit_id, region })
+    }
+}
+
+impl CheckedUser {
+    /// The stored account; it must change its password at the first login.
+    pub fn into_user(self, id: String, password_hash: String, now: String) -> User {
+        User {
+            id,
+            username: self.username,
+            name: self.name,
+            role: self.role,
+            unit_id: self.unit_id,
+            region: self.region,
+            password_hash,
+            must_change_password: true,
+            disabled: false,
+            created_at: now,
+            last_login_at: None,
+        }
+    }
+}
+
 /// Checks a login name's shape.
 pub fn validate_username(username: &str) -> Result<String, DomainError> {
     let username = username.trim();

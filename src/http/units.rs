@@ -10,10 +10,9 @@ use utoipa_axum::routes;
 
 use crate::domain::DomainError;
 use crate::domain::audit::{Actor, AuditEntry};
-use crate::domain::clock;
 use crate::domain::permission::{self, Action};
 use crate::domain::unit::{NewUnit, UnitPatch};
-use crate::domain::user::{self, INITIAL_PASSWORD};
+
 use crate::store;
 
 use super::AppState;
@@ -98,15 +97,9 @@ async fn create_unit(
     ctx.require(Action::UnitsCreate)?;
     let store = state.store.clone();
     let created = blocking(move || {
-        let reference = store.reference();
         let node = store.node()?.ok_or(ApiError::NotInitialized)?;
-        let hashes = [user::hash_password(INITIAL_PASSWORD)?, user::hash_password(INITIAL_PASSWORD)?];
-        let (unit, accounts) = store.write(&Actor::user(&ctx.user), |tx| {
-            let unit = body.validate(tx.next_id("u")?, &node.region, &reference, clock::now_rfc3339())?;
-            let (unit, accounts, entry) = store::units::create(tx, unit, hashes)?;
-            Ok(((unit, accounts), entry))
-        })?;
-        Ok(CreatedUnit { unit: UnitView::new(&unit, &reference), accounts })
+        let (unit, accounts) = store::units::add(&store, &Actor::user(&ctx.user), &body, &node.region)?;
+        Ok(CreatedUnit { unit: UnitView::new(&unit, &store.reference()), accounts })
     })
     .await?;
     Ok((StatusCode::CREATED, Json(created)))

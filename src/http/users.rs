@@ -10,10 +10,9 @@ use utoipa_axum::routes;
 
 use crate::domain::DomainError;
 use crate::domain::audit::{Actor, AuditEntry};
-use crate::domain::clock;
 use crate::domain::permission::Action;
 use crate::domain::unit::Unit;
-use crate::domain::user::{self, ADMIN_USERNAME, INITIAL_PASSWORD, NewUser, Role, User, UserPatch};
+use crate::domain::user::{self, INITIAL_PASSWORD, NewUser, Role, User, UserPatch};
 use crate::store::{self, Store};
 
 use super::AppState;
@@ -104,47 +103,12 @@ async fn create_user(
     let created = blocking(move || {
         let reference = store.reference();
         let node = store.node()?.ok_or(ApiError::NotInitialized)?;
-        let username = user::validate_username(&body.username)?;
-        let name = user::validate_display_name(&body.name)?;
-        user::validate_password(&body.password)?;
-        if body.role == Role::Admin || username.eq_ignore_ascii_case(ADMIN_USERNAME) {
-            return Err(ApiError::Invalid("系统管理员账户只有 admin 一个，由节点初始化时设置".to_owned()));
-        }
-        let (unit_id, region) = if body.role.is_unit_role() {
-            let unit_id = body
-                .unit_id
-                .as_deref()
-                .filter(|id| !id.is_empty())
-                .ok_or_else(|| ApiError::Invalid("单位经办岗和审核岗账户须选择所属单位".to_owned()))?;
-            let unit = store
-                .read(|r| store::units::get(r, unit_id))?
-                .ok_or_else(|| ApiError::Invalid("所选单位不存在".to_owned()))?;
-            (Some(unit.id), unit.region)
-        } else {
-            (None, user::account_region(body.role, body.region.as_deref(), node.kind, &node.region, &reference)?)
+        let unit = match body.unit_id.as_deref().filter(|id| !id.is_empty()) {
+            Some(id) => store.read(|r| store::units::get(r, id))?,
+            None => None,
         };
-        let hash = user::hash_password(&body.password)?;
-        let user = store.write(&Actor::user(&ctx.user), |tx| {
-            let user = User {
-                id: tx.next_id("s")?,
-                username,
-                name,
-                role: body.role,
-                unit_id,
-                region,
-                password_hash: hash,
-                must_change_password: true,
-                disabled: false,
-                created_at: clock::now_rfc3339(),
-                last_login_at: None,
-            };
-            store::users::insert(tx, &user)?;
-            let summary = format!("新增账户 {}（{}，{}）", user.username, user.name, user.role.label());
-            Ok((
-                user.clone(),
-                AuditEntry::new("user_created", format!("user:{}", user.id), summary, Some(user.region.to_string())),
-            ))
-        })?;
+        let account = body.validate(unit.as_ref(), node.kind, &node.region, &reference)?;
+        let user = store::users::add(&store, &Actor::user(&ctx.user), account, &body.password)?;
         view(&store, &user)
     })
     .await?;

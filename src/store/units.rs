@@ -1,12 +1,14 @@
 //! Units and the two accounts each one gets.
 
 use crate::domain::DomainError;
-use crate::domain::audit::AuditEntry;
-use crate::domain::unit::{Unit, UnitAccounts, unit_accounts};
-use crate::domain::user::{Role, User};
+use crate::domain::audit::{Actor, AuditEntry};
+use crate::domain::clock;
+use crate::domain::region::RegionCode;
+use crate::domain::unit::{NewUnit, Unit, UnitAccounts, unit_accounts};
+use crate::domain::user::{self, INITIAL_PASSWORD, Role, User};
 
 use super::tables::{UNIT_CODES, UNITS};
-use super::{Read, Result, Tx, users};
+use super::{Read, Result, Store, Tx, users};
 
 /// A unit by id.
 pub fn get(r: &impl Read, id: &str) -> Result<Option<Unit>> {
@@ -18,9 +20,21 @@ pub fn all(r: &impl Read) -> Result<Vec<Unit>> {
     r.scan(UNITS)
 }
 
+/// Checks and creates a unit of the node's region with its two accounts, in one audited
+/// transaction (the initial passwords are hashed before the transaction starts).
+pub fn add(store: &Store, actor: &Actor, new_unit: &NewUnit, node_region: &RegionCode) -> Result<(Unit, UnitAccounts)> {
+    let reference = store.reference();
+    let hashes = [user::hash_password(INITIAL_PASSWORD)?, user::hash_password(INITIAL_PASSWORD)?];
+    store.write(actor, |tx| {
+        let unit = new_unit.validate(tx.next_id("u")?, node_region, &reference, clock::now_rfc3339())?;
+        let (unit, accounts, entry) = create(tx, unit, hashes)?;
+        Ok(((unit, accounts), entry))
+    })
+}
+
 /// Creates a checked unit and its reviewer and clerk accounts (initial password, to be changed at
 /// the first login). `initial_hash` is a hash of the initial password for each account.
-pub fn create(tx: &Tx, unit: Unit, initial_hashes: [String; 2]) -> Result<(Unit, UnitAccounts, AuditEntry)> {
+fn create(tx: &Tx, unit: Unit, initial_hashes: [String; 2]) -> Result<(Unit, UnitAccounts, AuditEntry)> {
     let accounts = unit_accounts(&unit.region, &unit.budget_code);
     if tx.lookup(UNIT_CODES, &accounts.reviewer)?.is_some() {
         return Err(DomainError::conflict(format!(

@@ -1,10 +1,12 @@
 //! Users and the username index.
 
 use crate::domain::DomainError;
+use crate::domain::audit::{Actor, AuditEntry};
+use crate::domain::clock;
+use crate::domain::user::{self, CheckedUser, User};
 
 use super::tables::{USERNAMES, USERS};
-use super::{Read, Result, Tx};
-use crate::domain::user::User;
+use super::{Read, Result, Store, Tx};
 
 /// A user by id.
 pub fn get(r: &impl Read, id: &str) -> Result<Option<User>> {
@@ -37,4 +39,18 @@ pub fn insert(tx: &Tx, user: &User) -> Result<()> {
 /// Stores a changed user (the login name never changes).
 pub fn update(tx: &Tx, user: &User) -> Result<()> {
     tx.put(USERS, &user.id, user)
+}
+
+/// Creates a checked account with `password` (hashed here) as its initial password, audited.
+pub fn add(store: &Store, actor: &Actor, account: CheckedUser, password: &str) -> Result<User> {
+    let hash = user::hash_password(password)?;
+    store.write(actor, |tx| {
+        let user = account.into_user(tx.next_id("s")?, hash, clock::now_rfc3339());
+        insert(tx, &user)?;
+        let summary = format!("新增账户 {}（{}，{}）", user.username, user.name, user.role.label());
+        Ok((
+            user.clone(),
+            AuditEntry::new("user_created", format!("user:{}", user.id), summary, Some(user.region.to_string())),
+        ))
+    })
 }
