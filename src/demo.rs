@@ -14,8 +14,10 @@ use crate::domain::audit::{Actor, AuditEntry};
 use crate::domain::card::{AssetCard, CardStatus, Location};
 use crate::domain::clock;
 use crate::domain::node::NodeKind;
+use crate::domain::photo::{Photo, PhotoFlag};
 use crate::domain::unit::{NewUnit, UnitType};
 use crate::domain::user::{INITIAL_PASSWORD, NewUser, Role};
+use crate::media::{self, Subject};
 use crate::setup::{self, SetupRequest};
 use crate::store::{self, Store};
 
@@ -124,6 +126,7 @@ pub fn create(data_dir: &Path, store: &Store) -> anyhow::Result<String> {
     for row in rows::<CardRow>(CARDS_CSV, "cards.csv")? {
         ledgers.entry(format!("{}{}", row.region, row.budget_code)).or_default().push(row);
     }
+    let mut photos = DemoPhotos::default();
     let mut card_count = 0;
     let mut ledger_keys: Vec<_> = ledgers.keys().cloned().collect();
     ledger_keys.sort();
@@ -136,9 +139,13 @@ pub fn create(data_dir: &Path, store: &Store) -> anyhow::Result<String> {
             }
         }
         card_count += cards.len();
+        let card_photos: Vec<Vec<Photo>> = cards.iter().map(|c| photos.for_card(&c.category, &c.spec)).collect();
         store.write(&actor, |tx| {
+            for photo in card_photos.iter().flatten() {
+                store::cards::put_photo(tx, &photo.hash, photos.bytes(&photo.hash))?;
+            }
             let now = clock::now_rfc3339();
-            for row in &cards {
+            for (row, card_photos) in cards.iter().zip(&card_photos) {
                 let card = AssetCard {
                     id: tx.next_id("c")?,
                     unit_id: unit.id.clone(),
@@ -162,7 +169,7 @@ pub fn create(data_dir: &Path, store: &Store) -> anyhow::Result<String> {
                     },
                     using_department: row.using_department.clone(),
                     custodian: row.custodian.clone(),
-                    photos: Vec::new(),
+                    photos: card_photos.clone(),
                     created_at: now.clone(),
                 };
                 store::cards::insert(tx, &card)?;
@@ -177,7 +184,7 @@ pub fn create(data_dir: &Path, store: &Store) -> anyhow::Result<String> {
 
     let mut text = String::new();
     writeln!(text, "演示节点已生成：{}（{}，{}）", node.name, node.node_id, reference.region_path(REGION))?;
-    writeln!(text, "  单位 {} 个，资产卡片 {} 张", units.len(), card_count)?;
+    writeln!(text, "  单位 {} 个，资产卡片 {} 张，照片 {} 张", units.len(), card_count, photos.bytes.len())?;
     writeln!(text, "可用账户：")?;
     writeln!(text, "  系统管理员      admin / {ADMIN_PASSWORD}")?;
     writeln!(text, "  主管部门（财政局） {AUTHORITY_USERNAME} / {INITIAL_PASSWORD}（首次登录须修改）")?;
@@ -195,4 +202,42 @@ pub fn create(data_dir: &Path, store: &Store) -> anyhow::Result<String> {
     )?;
     std::fs::write(data_dir.join(ACCOUNTS_FILE), &text).context("无法写入演示账户清单")?;
     Ok(text)
+}
+
+/// The demo's photos: cards of the same spec share one set (as the notice allows); about 60 % of
+/// specs have photos, and one set in seven has a defective second photo, for the quality checks.
+#[derive(Default)]
+struct DemoPhotos {
+    drawn: HashMap<(String, u32, Option<PhotoFlag>), Photo>,
+    bytes: HashMap<String, Vec<u8>>,
+}
+
+impl DemoPhotos {
+    fn for_card(&mut self, category: &str, spec: &str) -> Vec<Photo> {
+        let digest = media::content_hash(format!("{category}/{spec}").as_bytes());
+        let pick = u32::from_str_radix(&digest[..6], 16).unwrap_or(0);
+        if pick % 10 >= 6 {
+            return Vec::new();
+        }
+        let defects = [PhotoFlag::Blurred, PhotoFlag::Dark, PhotoFlag::Bright, PhotoFlag::Small];
+        let defect = pick.is_multiple_of(7).then(|| defects[(pick / 7) as usize % defects.len()]);
+        let subject = Subject::for_category(category);
+        let variant = (pick / 10) % 3;
+        vec![self.draw(subject, variant * 2, None), self.draw(subject, variant * 2 + 1, defect)]
+    }
+
+    fn draw(&mut self, subject: Subject, variant: u32, defect: Option<PhotoFlag>) -> Photo {
+        let key = (format!("{subject:?}"), variant, defect);
+        if let Some(photo) = self.drawn.get(&key) {
+            return photo.clone();
+        }
+        let (photo, bytes) = media::demo_photo(subject, variant, defect);
+        self.bytes.insert(photo.hash.clone(), bytes);
+        self.drawn.insert(key, photo.clone());
+        photo
+    }
+
+    fn bytes(&self, hash: &str) -> &[u8] {
+        self.bytes.get(hash).map(Vec::as_slice).unwrap_or_default()
+    }
 }

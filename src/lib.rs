@@ -17,6 +17,8 @@ pub mod domain;
 pub mod federation;
 /// HTTP: the only module that names axum. API, OpenAPI, embedded UI.
 pub mod http;
+/// Image decoding within limits, quality measures, demo photos.
+pub mod media;
 /// What differs between operating systems.
 pub mod platform;
 /// Node set-up shared by `init` and the first-run wizard.

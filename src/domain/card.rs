@@ -5,6 +5,8 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::photo::Photo;
+
 /// 使用状态.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -113,8 +115,8 @@ pub struct AssetCard {
     pub using_department: String,
     /// 使用人.
     pub custodian: String,
-    /// Content hashes of the card's photos.
-    pub photos: Vec<String>,
+    /// The card's photos (content-addressed, stored once).
+    pub photos: Vec<Photo>,
     /// RFC 3339.
     pub created_at: String,
 }

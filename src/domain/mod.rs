@@ -14,6 +14,8 @@ pub mod error;
 pub mod node;
 /// The role table of SPEC §3: every action of the API and who may perform it.
 pub mod permission;
+/// Photo quality checks: dark, bright, blurred, small.
+pub mod photo;
 /// Reference data: regions and GB/T 14885 asset categories, parsed from `fixtures/`.
 pub mod reference;
 /// GB/T 2260 region codes and their containment (province ⊃ city ⊃ county).

@@ -43,11 +43,14 @@ pub enum Action {
     /// The node page: identity, key fingerprint (the public `GET /node` shows the same facts;
     /// this decides who gets the page in the menu).
     NodeRead,
+    /// `GET /photos/{hash}`: any logged-in user. A photo is addressed by the SHA-256 of its bytes,
+    /// which only someone who was shown the card or listing can know.
+    PhotosRead,
 }
 
 impl Action {
     /// Every action, for listing permissions.
-    pub const ALL: [Action; 15] = [
+    pub const ALL: [Action; 16] = [
         Self::SessionRead,
         Self::PasswordChange,
         Self::TodoRead,
@@ -63,6 +66,7 @@ impl Action {
         Self::AuditList,
         Self::AuditVerify,
         Self::NodeRead,
+        Self::PhotosRead,
     ];
 
     /// The name the UI receives in `permissions`.
@@ -83,6 +87,7 @@ impl Action {
             Self::AuditList => "audit.list",
             Self::AuditVerify => "audit.verify",
             Self::NodeRead => "node.read",
+            Self::PhotosRead => "photos.read",
         }
     }
 
@@ -90,7 +95,7 @@ impl Action {
     pub fn allowed(self, role: Role) -> bool {
         use Role::*;
         match self {
-            Self::SessionRead | Self::PasswordChange | Self::TodoRead | Self::CategoriesRead => true,
+            Self::SessionRead | Self::PasswordChange | Self::TodoRead | Self::CategoriesRead | Self::PhotosRead => true,
             Self::UnitsList => matches!(role, Admin | Authority | Province | National),
             Self::UnitsRead => true,
             Self::UnitsCreate | Self::UnitsUpdate => role == Admin,

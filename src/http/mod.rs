@@ -26,6 +26,8 @@ pub mod error;
 pub mod extract;
 /// Set-up, node identity, reference data pickers.
 pub mod node;
+/// Photos by content hash.
+pub mod photos;
 /// Sessions, CSRF, login throttling.
 pub mod session;
 /// The home page's to-do list.
@@ -66,6 +68,7 @@ pub const JSON_BODY_LIMIT: usize = 1024 * 1024;
         (name = "users", description = "用户管理"),
         (name = "audit", description = "审计日志"),
         (name = "todo", description = "首页待办事项"),
+        (name = "photos", description = "资产照片"),
     )
 )]
 struct ApiDoc;
@@ -79,6 +82,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(users::router())
         .merge(audit::router())
         .merge(todo::router())
+        .merge(photos::router())
 }
 
 /// The whole application: API, OpenAPI document, UI, headers and limits.
@@ -109,7 +113,7 @@ async fn security_headers(request: Request, next: Next) -> Response {
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
-    if is_api {
+    if is_api && !headers.contains_key(header::CACHE_CONTROL) {
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     response

@@ -4,6 +4,7 @@ mod audit;
 mod cli;
 mod helpers;
 mod http_basics;
+mod photos;
 mod roles;
 mod session;
 mod setup;
