@@ -11,7 +11,7 @@ use anyhow::{Context, bail};
 use serde::Deserialize;
 
 use crate::domain::audit::{Actor, AuditEntry};
-use crate::domain::card::{AssetCard, CardStatus, Location};
+use crate::domain::card::{CardFields, CardStatus};
 use crate::domain::clock;
 use crate::domain::node::NodeKind;
 use crate::domain::photo::{Photo, PhotoFlag};
@@ -145,10 +145,15 @@ pub fn create(data_dir: &Path, store: &Store) -> anyhow::Result<String> {
                 store::cards::put_photo(tx, &photo.hash, photos.bytes(&photo.hash))?;
             }
             let now = clock::now_rfc3339();
+            let mut tree = store::locations::tree(tx, &unit.id)?;
             for (row, card_photos) in cards.iter().zip(&card_photos) {
-                let card = AssetCard {
-                    id: tx.next_id("c")?,
-                    unit_id: unit.id.clone(),
+                let names: Vec<String> = [&row.compound, &row.building, &row.floor, &row.room]
+                    .iter()
+                    .map(|s| s.trim().to_owned())
+                    .take_while(|s| !s.is_empty())
+                    .collect();
+                let (location_id, _) = store::locations::find_or_create(tx, &mut tree, &unit.id, &names)?;
+                let fields = CardFields {
                     asset_code: row.asset_code.clone(),
                     name: row.name.clone(),
                     category: row.category.clone(),
@@ -161,17 +166,13 @@ pub fn create(data_dir: &Path, store: &Store) -> anyhow::Result<String> {
                     net_value_fen: row.net_value_fen,
                     status: row.status,
                     shared: row.shared,
-                    location: Location {
-                        compound: row.compound.clone(),
-                        building: row.building.clone(),
-                        floor: row.floor.clone(),
-                        room: row.room.clone(),
-                    },
+                    location_id,
                     using_department: row.using_department.clone(),
                     custodian: row.custodian.clone(),
-                    photos: card_photos.clone(),
-                    created_at: now.clone(),
+                    lease_end_on: (row.status == CardStatus::Leased).then(|| lease_end(&row.asset_code)),
                 };
+                let mut card = fields.into_card(tx.next_id("c")?, unit.id.clone(), now.clone());
+                card.photos = card_photos.clone();
                 store::cards::insert(tx, &card)?;
             }
             let summary = format!("导入“{}”资产卡片 {} 张（演示数据）", unit.name, cards.len());
@@ -202,6 +203,13 @@ pub fn create(data_dir: &Path, store: &Store) -> anyhow::Result<String> {
     )?;
     std::fs::write(data_dir.join(ACCOUNTS_FILE), &text).context("无法写入演示账户清单")?;
     Ok(text)
+}
+
+/// A lease end date for a demo card: some past (overdue, for the data-quality view), most ahead.
+fn lease_end(asset_code: &str) -> String {
+    let pick = asset_code.bytes().fold(0u32, |a, b| a.wrapping_mul(31).wrapping_add(u32::from(b)));
+    let year = if pick % 4 == 0 { 2025 } else { 2027 };
+    format!("{year}-{:02}-{:02}", pick % 12 + 1, pick % 28 + 1)
 }
 
 /// The demo's photos: cards of the same spec share one set (as the notice allows); about 60 % of

@@ -17,6 +17,8 @@ pub mod domain;
 pub mod federation;
 /// HTTP: the only module that names axum. API, OpenAPI, embedded UI.
 pub mod http;
+/// Reading ledger files (xlsx, csv in UTF-8 or GBK) into rows; the import template.
+pub mod ledger;
 /// Image decoding within limits, quality measures, demo photos.
 pub mod media;
 /// What differs between operating systems.

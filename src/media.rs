@@ -30,8 +30,36 @@ pub fn content_hash(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
 }
 
+/// The longer side of a stored photo; larger uploads are scaled down after they are measured.
+pub const STORED_SIDE: u32 = 2560;
+
+/// Takes an uploaded photo: decodes it within the limits (so it is really an image), measures
+/// its quality on the original, and re-encodes it as JPEG (which drops EXIF and anything else
+/// hidden in the file). Returns the photo (hashed over the stored bytes) and those bytes.
+pub fn ingest(bytes: &[u8]) -> Result<(Photo, Vec<u8>), MediaError> {
+    let image = decode(bytes)?;
+    let measured = assess(&image, String::new());
+    let stored = if image.width().max(image.height()) > STORED_SIDE {
+        image.resize(STORED_SIDE, STORED_SIDE, imageops::FilterType::Triangle)
+    } else {
+        image
+    };
+    let mut out = Cursor::new(Vec::new());
+    DynamicImage::ImageRgb8(stored.to_rgb8())
+        .write_to(&mut out, ImageFormat::Jpeg)
+        .map_err(|_| MediaError::Unreadable)?;
+    let out = out.into_inner();
+    let photo =
+        Photo { hash: content_hash(&out), width: stored.width(), height: stored.height(), flags: measured.flags };
+    Ok((photo, out))
+}
+
 /// Decodes an uploaded photo within the limits and assesses it.
 pub fn inspect(bytes: &[u8]) -> Result<Photo, MediaError> {
+    Ok(assess(&decode(bytes)?, content_hash(bytes)))
+}
+
+fn decode(bytes: &[u8]) -> Result<DynamicImage, MediaError> {
     let reader = || ImageReader::new(Cursor::new(bytes)).with_guessed_format().map_err(|_| MediaError::Unreadable);
     if !matches!(reader()?.format(), Some(ImageFormat::Jpeg | ImageFormat::Png | ImageFormat::WebP)) {
         return Err(MediaError::Unreadable);
@@ -46,11 +74,10 @@ pub fn inspect(bytes: &[u8]) -> Result<Photo, MediaError> {
     limits.max_alloc = Some(MAX_PIXELS * 4);
     let mut reader = reader()?;
     reader.limits(limits);
-    let image = reader.decode().map_err(|e| match e {
+    reader.decode().map_err(|e| match e {
         image::ImageError::Limits(_) => MediaError::TooLarge,
         _ => MediaError::Unreadable,
-    })?;
-    Ok(assess(&image, content_hash(bytes)))
+    })
 }
 
 /// A JPEG at most `max_side` pixels on its longer side, for lists and galleries.
@@ -137,7 +164,7 @@ pub fn demo_photo(subject: Subject, variant: u32, defect: Option<PhotoFlag>) -> 
 }
 
 fn draw(subject: Subject, variant: u32, defect: Option<PhotoFlag>) -> RgbImage {
-    let (w, h) = if defect == Some(PhotoFlag::Small) { (400, 300) } else { (800, 600) };
+    let (w, h) = if defect == Some(PhotoFlag::Small) { (640, 480) } else { (1024, 800) };
     let mut seed = 0x9E37_79B9u32.wrapping_mul(variant + 1) ^ (subject as u32).wrapping_mul(0x85EB_CA6B);
     let mut noise = move || {
         seed ^= seed << 13;
@@ -220,7 +247,7 @@ mod tests {
     fn a_clean_demo_photo_passes_and_each_defect_is_caught() {
         let (drawn, bytes) = demo_photo(Subject::Computer, 0, None);
         let clean = inspect(&bytes).expect("decodes");
-        assert_eq!((clean.width, clean.height, clean.flags.clone()), (800, 600, vec![]));
+        assert_eq!((clean.width, clean.height, clean.flags.clone()), (1024, 800, vec![]));
         assert_eq!(drawn, clean);
         for defect in [PhotoFlag::Dark, PhotoFlag::Bright, PhotoFlag::Blurred, PhotoFlag::Small] {
             let photo = inspect(&demo_photo(Subject::Furniture, 1, Some(defect)).1).expect("decodes");

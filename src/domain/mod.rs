@@ -10,6 +10,10 @@ pub mod card;
 pub mod clock;
 /// Error type of the rules: invalid input, refusal, missing object, state conflict.
 pub mod error;
+/// Ledger import rules: column headers and row parsing.
+pub mod ledger;
+/// Per-unit location trees: 院落 › 楼栋 › 楼层 › 房间.
+pub mod location;
 /// The node itself: its kind (local, province, national) and which region each kind may have.
 pub mod node;
 /// The role table of SPEC §3: every action of the API and who may perform it.

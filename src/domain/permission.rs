@@ -46,11 +46,23 @@ pub enum Action {
     /// `GET /photos/{hash}`: any logged-in user. A photo is addressed by the SHA-256 of its bytes,
     /// which only someone who was shown the card or listing can know.
     PhotosRead,
+    /// `GET /cards`, `GET /cards/{id}`, the import template (scope: [`can_read_cards_of`]).
+    CardsRead,
+    /// Create cards, 信息卡变动, recall, split, photos (scope: [`can_change_cards_of`]).
+    CardsChange,
+    /// `POST /cards/import`.
+    CardsImport,
+    /// `GET /locations`.
+    LocationsRead,
+    /// Create, rename, delete locations.
+    LocationsChange,
+    /// `GET /quality`.
+    QualityRead,
 }
 
 impl Action {
     /// Every action, for listing permissions.
-    pub const ALL: [Action; 16] = [
+    pub const ALL: [Action; 22] = [
         Self::SessionRead,
         Self::PasswordChange,
         Self::TodoRead,
@@ -67,6 +79,12 @@ impl Action {
         Self::AuditVerify,
         Self::NodeRead,
         Self::PhotosRead,
+        Self::CardsRead,
+        Self::CardsChange,
+        Self::CardsImport,
+        Self::LocationsRead,
+        Self::LocationsChange,
+        Self::QualityRead,
     ];
 
     /// The name the UI receives in `permissions`.
@@ -88,6 +106,12 @@ impl Action {
             Self::AuditVerify => "audit.verify",
             Self::NodeRead => "node.read",
             Self::PhotosRead => "photos.read",
+            Self::CardsRead => "cards.read",
+            Self::CardsChange => "cards.change",
+            Self::CardsImport => "cards.import",
+            Self::LocationsRead => "locations.read",
+            Self::LocationsChange => "locations.change",
+            Self::QualityRead => "quality.read",
         }
     }
 
@@ -102,6 +126,8 @@ impl Action {
             Self::UsersList | Self::UsersCreate | Self::UsersUpdate | Self::UsersResetPassword => role == Admin,
             Self::AuditList | Self::AuditVerify => matches!(role, Admin | Authority),
             Self::NodeRead => role == Admin,
+            Self::CardsRead | Self::LocationsRead | Self::QualityRead => matches!(role, Clerk | Reviewer | Authority),
+            Self::CardsChange | Self::CardsImport | Self::LocationsChange => role == Clerk,
         }
     }
 
@@ -144,6 +170,21 @@ pub fn can_read_unit(user: &User, unit: &Unit) -> bool {
         Role::Authority | Role::Province => user.region.contains(&unit.region),
         Role::Clerk | Role::Reviewer => user.unit_id.as_deref() == Some(unit.id.as_str()),
     }
+}
+
+/// Whether the user may read a unit's cards, locations and data quality: its own unit's clerk
+/// and reviewer, and the authority of a region that contains it.
+pub fn can_read_cards_of(user: &User, unit: &Unit) -> bool {
+    match user.role {
+        Role::Clerk | Role::Reviewer => user.unit_id.as_deref() == Some(unit.id.as_str()),
+        Role::Authority => user.region.contains(&unit.region),
+        _ => false,
+    }
+}
+
+/// Whether the user may change a unit's cards and locations: only that unit's clerk.
+pub fn can_change_cards_of(user: &User, unit_id: &str) -> bool {
+    user.role == Role::Clerk && user.unit_id.as_deref() == Some(unit_id)
 }
 
 /// The region whose units a list shows, or `None` for all.

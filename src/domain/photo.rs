@@ -43,10 +43,8 @@ pub struct Photo {
     pub flags: Vec<PhotoFlag>,
 }
 
-/// Below this the picture cannot show brand and model.
-pub const MIN_WIDTH: u32 = 640;
-/// See [`MIN_WIDTH`].
-pub const MIN_HEIGHT: u32 = 480;
+/// A shorter side below this cannot show brand and model clearly.
+pub const MIN_SHORT_SIDE: u32 = 800;
 /// Mean luminance under this is too dark.
 pub const DARK_MEAN: f64 = 55.0;
 /// Mean luminance over this is too bright.
@@ -58,7 +56,7 @@ pub const BLUR_VARIANCE: f64 = 60.0;
 /// 640 pixels wide) is given.
 pub fn assess(width: u32, height: u32, gray: &[u8], gw: usize, gh: usize) -> Vec<PhotoFlag> {
     let mut flags = Vec::new();
-    if width.min(height) < MIN_HEIGHT || width.max(height) < MIN_WIDTH {
+    if width.min(height) < MIN_SHORT_SIDE {
         flags.push(PhotoFlag::Small);
     }
     if gray.is_empty() || gw < 3 || gh < 3 || gray.len() < gw * gh {
@@ -106,17 +104,17 @@ mod tests {
     #[test]
     fn a_sharp_well_lit_large_photo_has_no_flags() {
         let gray = checker(64, 48, 60, 200);
-        assert_eq!(assess(1024, 768, &gray, 64, 48), vec![]);
+        assert_eq!(assess(1200, 900, &gray, 64, 48), vec![]);
     }
 
     #[test]
     fn flat_dark_bright_and_small_photos_are_flagged() {
         let flat = vec![128u8; 64 * 48];
-        assert_eq!(assess(1024, 768, &flat, 64, 48), vec![PhotoFlag::Blurred]);
+        assert_eq!(assess(1200, 900, &flat, 64, 48), vec![PhotoFlag::Blurred]);
         let dark = checker(64, 48, 0, 60);
-        assert!(assess(1024, 768, &dark, 64, 48).contains(&PhotoFlag::Dark));
+        assert!(assess(1200, 900, &dark, 64, 48).contains(&PhotoFlag::Dark));
         let bright = checker(64, 48, 190, 255);
-        assert!(assess(1024, 768, &bright, 64, 48).contains(&PhotoFlag::Bright));
+        assert!(assess(1200, 900, &bright, 64, 48).contains(&PhotoFlag::Bright));
         assert!(assess(320, 240, &checker(64, 48, 60, 200), 64, 48).contains(&PhotoFlag::Small));
     }
 }

@@ -174,6 +174,12 @@ impl From<JsonRejection> for ApiError {
     }
 }
 
+impl From<axum::extract::multipart::MultipartRejection> for ApiError {
+    fn from(r: axum::extract::multipart::MultipartRejection) -> Self {
+        Self::Malformed(format!("请以 multipart/form-data 上传文件：{}", r.body_text()))
+    }
+}
+
 impl From<QueryRejection> for ApiError {
     fn from(r: QueryRejection) -> Self {
         Self::Malformed(format!("查询参数错误：{}", r.body_text()))

@@ -20,14 +20,26 @@ use crate::store::Store;
 pub mod audit;
 /// Login, logout, me, password.
 pub mod auth;
+/// Card photos.
+pub mod card_photos;
+/// Card views: names, completeness, problems.
+pub mod card_views;
+/// Asset cards.
+pub mod cards;
 /// The error type and its mapping to API.md's error shape.
 pub mod error;
 /// Extractors with our error shape; paging.
 pub mod extract;
+/// Ledger import and template.
+pub mod import;
+/// Location trees.
+pub mod locations;
 /// Set-up, node identity, reference data pickers.
 pub mod node;
 /// Photos by content hash.
 pub mod photos;
+/// Data-quality report.
+pub mod quality;
 /// Sessions, CSRF, login throttling.
 pub mod session;
 /// The home page's to-do list.
@@ -36,6 +48,8 @@ pub mod todo;
 pub mod ui;
 /// Unit administration.
 pub mod units;
+/// Upload limits and multipart reading.
+pub mod upload;
 /// User administration.
 pub mod users;
 /// Wire shapes.
@@ -69,6 +83,9 @@ pub const JSON_BODY_LIMIT: usize = 1024 * 1024;
         (name = "audit", description = "审计日志"),
         (name = "todo", description = "首页待办事项"),
         (name = "photos", description = "资产照片"),
+        (name = "cards", description = "资产卡片"),
+        (name = "locations", description = "存放地点"),
+        (name = "quality", description = "数据质量"),
     )
 )]
 struct ApiDoc;
@@ -83,6 +100,11 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(audit::router())
         .merge(todo::router())
         .merge(photos::router())
+        .merge(cards::router())
+        .merge(card_photos::router())
+        .merge(locations::router())
+        .merge(import::router())
+        .merge(quality::router())
 }
 
 /// The whole application: API, OpenAPI document, UI, headers and limits.

@@ -1,16 +1,59 @@
-//! Asset cards and their photos (stored once by content hash).
+//! Asset cards, their history, and their photos (stored once by content hash).
 
 use redb::ReadableTable;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use crate::domain::DomainError;
-use crate::domain::card::AssetCard;
+use crate::domain::card::{AssetCard, FieldChange};
 
-use super::tables::{CARD_CODES, CARDS, PHOTOS};
+use super::tables::{CARD_CODES, CARD_HISTORY, CARDS, PHOTOS};
 use super::{Read, Result, Rx, Tx};
+
+/// Where a history entry came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum HistorySource {
+    /// 新增卡片
+    Created,
+    /// 信息卡变动
+    Manual,
+    /// 台账导入
+    Import,
+    /// 出租出借收回
+    Recall,
+    /// 拆分
+    Split,
+    /// 照片
+    Photos,
+}
+
+/// One line of a card's history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct HistoryEntry {
+    /// RFC 3339.
+    pub at: String,
+    /// Who.
+    pub username: String,
+    /// Chinese field name.
+    pub field: String,
+    /// Before.
+    pub before: String,
+    /// After.
+    pub after: String,
+    /// 变动原因 or a description.
+    pub note: String,
+    /// Which action.
+    pub source: HistorySource,
+}
+
+fn code_key(unit_id: &str, asset_code: &str) -> String {
+    format!("{unit_id}/{asset_code}")
+}
 
 /// Inserts a new card; its asset code must be free within the unit.
 pub fn insert(tx: &Tx, card: &AssetCard) -> Result<()> {
-    let key = format!("{}/{}", card.unit_id, card.asset_code);
+    let key = code_key(&card.unit_id, &card.asset_code);
     if tx.lookup(CARD_CODES, &key)?.is_some() {
         return Err(DomainError::conflict(format!("资产编号 {} 已存在", card.asset_code)).into());
     }
@@ -18,9 +61,71 @@ pub fn insert(tx: &Tx, card: &AssetCard) -> Result<()> {
     tx.put(CARDS, &card.id, card)
 }
 
+/// Stores a changed card (the asset code never changes).
+pub fn update(tx: &Tx, card: &AssetCard) -> Result<()> {
+    tx.put(CARDS, &card.id, card)
+}
+
+/// A card by id.
+pub fn get(r: &impl Read, id: &str) -> Result<Option<AssetCard>> {
+    r.get(CARDS, id)
+}
+
+/// A card by unit and asset code.
+pub fn by_code(r: &impl Read, unit_id: &str, asset_code: &str) -> Result<Option<AssetCard>> {
+    match r.lookup(CARD_CODES, &code_key(unit_id, asset_code))? {
+        Some(id) => get(r, &id),
+        None => Ok(None),
+    }
+}
+
 /// Every card, in id order.
 pub fn all(r: &impl Read) -> Result<Vec<AssetCard>> {
     r.scan(CARDS)
+}
+
+/// Appends history lines for a card.
+pub fn record(tx: &Tx, card_id: &str, entries: impl IntoIterator<Item = HistoryEntry>) -> Result<()> {
+    for entry in entries {
+        let seq = tx.next_id("h")?;
+        tx.put(CARD_HISTORY, &format!("{card_id}/{:0>12}", &seq[1..]), &entry)?;
+    }
+    Ok(())
+}
+
+/// History lines for changed fields.
+pub fn entries(
+    changes: &[FieldChange],
+    username: &str,
+    note: &str,
+    source: HistorySource,
+    at: &str,
+) -> Vec<HistoryEntry> {
+    changes
+        .iter()
+        .map(|c| HistoryEntry {
+            at: at.to_owned(),
+            username: username.to_owned(),
+            field: c.field.clone(),
+            before: c.before.clone(),
+            after: c.after.clone(),
+            note: note.to_owned(),
+            source,
+        })
+        .collect()
+}
+
+/// A card's history, newest first.
+pub fn history(r: &Rx, card_id: &str) -> Result<Vec<HistoryEntry>> {
+    let table = r.raw().open_table(CARD_HISTORY)?;
+    let start = format!("{card_id}/");
+    let end = format!("{card_id}0");
+    let mut out = Vec::new();
+    for row in table.range(start.as_str()..end.as_str())?.rev() {
+        let (_, value) = row?;
+        out.push(super::codec::decode(value.value())?);
+    }
+    Ok(out)
 }
 
 /// Stores a photo under its content hash (once).

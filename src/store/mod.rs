@@ -23,6 +23,10 @@ pub mod audit;
 pub mod cards;
 /// The value codec (JSON).
 pub mod codec;
+/// Applying a checked ledger import.
+pub mod import;
+/// Location trees.
+pub mod locations;
 /// The node row and reference data.
 pub mod node;
 /// Schema version and migrations.

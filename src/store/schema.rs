@@ -53,7 +53,16 @@ pub fn version(store: &Store) -> Result<Option<u32>> {
 
 fn create_tables(tx: &Tx) -> Result<()> {
     let txn = tx.raw();
-    for table in [META, tables::REGIONS, tables::CATEGORIES, tables::UNITS, tables::USERS, tables::CARDS] {
+    for table in [
+        META,
+        tables::REGIONS,
+        tables::CATEGORIES,
+        tables::UNITS,
+        tables::USERS,
+        tables::CARDS,
+        tables::CARD_HISTORY,
+        tables::LOCATIONS,
+    ] {
         txn.open_table(table)?;
     }
     for index in [tables::UNIT_CODES, tables::USERNAMES, tables::CARD_CODES] {

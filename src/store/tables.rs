@@ -24,6 +24,10 @@ pub const USERNAMES: TableDefinition<'static, &'static str, &'static str> = Tabl
 pub const CARDS: Records = TableDefinition::new("cards");
 /// `unit_id/asset_code` → card id.
 pub const CARD_CODES: TableDefinition<'static, &'static str, &'static str> = TableDefinition::new("card_codes");
+/// Card history: `card_id/seq` (seq zero-padded) → history entry.
+pub const CARD_HISTORY: Records = TableDefinition::new("card_history");
+/// Locations (存放地点 tree nodes), by id.
+pub const LOCATIONS: Records = TableDefinition::new("locations");
 /// Photos by content hash (SHA-256 hex) → image bytes.
 pub const PHOTOS: TableDefinition<'static, &'static str, &'static [u8]> = TableDefinition::new("photos");
 /// The audit chain, by sequence number.

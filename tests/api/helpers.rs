@@ -162,6 +162,24 @@ impl Session {
         (status, serde_json::from_str(&text).unwrap_or(Value::Null))
     }
 
+    /// A multipart upload of one `file`.
+    pub async fn upload(&self, path: &str, file_name: &str, bytes: Vec<u8>) -> (StatusCode, Value) {
+        let part = reqwest::multipart::Part::bytes(bytes).file_name(file_name.to_owned());
+        let form = reqwest::multipart::Form::new().part("file", part);
+        let mut request = self.client.post(format!("http://{}{}", self.addr, path)).multipart(form);
+        if let Some(csrf) = &self.csrf {
+            request = request.header("X-CSRF-Token", csrf);
+        }
+        let response = request.send().await.expect("upload");
+        let status = response.status();
+        let text = response.text().await.expect("body");
+        (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+    }
+
+    pub async fn delete(&self, path: &str) -> (StatusCode, Value) {
+        self.request(Method::DELETE, path, None).await
+    }
+
     pub async fn get(&self, path: &str) -> (StatusCode, Value) {
         self.request(Method::GET, path, None).await
     }
@@ -257,6 +275,38 @@ impl Session {
     pub async fn todo(&self) -> (StatusCode, Value) {
         self.get("/api/v1/todo").await
     }
+}
+
+/// A node with one unit (和平区, 001001), its clerk logged in with a changed password.
+pub async fn clerk_app() -> (TestApp, Session) {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    app.create_unit(&admin, "210102", "001001", "和平区财政局").await;
+    let clerk = app.login_first_time("210102001001jb").await;
+    (app, clerk)
+}
+
+/// Card fields for `POST /cards`.
+pub fn card_body(
+    code: &str,
+    name: &str,
+    category: &str,
+    quantity: u32,
+    original: i64,
+    net: i64,
+    status: &str,
+) -> Value {
+    serde_json::json!({
+        "asset_code": code, "name": name, "category": category, "spec": "启天M450", "brand": "联想",
+        "quantity": quantity, "measure_unit": "台", "acquired_on": "2021-03-15",
+        "original_value_fen": original, "net_value_fen": net, "status": status, "shared": false,
+        "using_department": "办公室", "custodian": "张伟"
+    })
+}
+
+/// A file of `fixtures/`.
+pub fn fixture(path: &str) -> Vec<u8> {
+    std::fs::read(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(path)).expect("fixture file")
 }
 
 /// The error code of an API error body.

@@ -1,9 +1,12 @@
 //! Integration tests: the real application on 127.0.0.1:0 with a temp data folder.
 
 mod audit;
+mod cards;
 mod cli;
 mod helpers;
 mod http_basics;
+mod import;
+mod locations;
 mod photos;
 mod roles;
 mod session;

@@ -45,3 +45,70 @@ async fn the_demo_nodes_photos_are_served_with_thumbnails_and_carry_their_qualit
     assert_eq!(admin.get(&format!("/api/v1/photos/{}", "a".repeat(64))).await.0, StatusCode::NOT_FOUND);
     assert_eq!(app.anonymous().get(&url).await.0, StatusCode::UNAUTHORIZED);
 }
+
+fn png(width: u32, height: u32, shade: impl Fn(u32, u32) -> u8) -> Vec<u8> {
+    let image = image::GrayImage::from_fn(width, height, |x, y| image::Luma([shade(x, y)]));
+    let mut out = std::io::Cursor::new(Vec::new());
+    image::DynamicImage::ImageLuma8(image).write_to(&mut out, image::ImageFormat::Png).unwrap();
+    out.into_inner()
+}
+
+fn sharp(x: u32, y: u32) -> u8 {
+    if (x / 8 + y / 8).is_multiple_of(2) { 70 } else { 190 }
+}
+
+#[tokio::test]
+async fn photos_are_measured_on_upload_flagged_not_refused_and_applied_to_the_same_model() {
+    let (_app, clerk) = clerk_app().await;
+    let (_, first) =
+        clerk.post("/api/v1/cards", &card_body("ZC1", "台式计算机", "A02010105", 1, 500_000, 100_000, "idle")).await;
+    let (_, second) =
+        clerk.post("/api/v1/cards", &card_body("ZC2", "台式计算机", "A02010105", 1, 500_000, 100_000, "idle")).await;
+    let upload = format!("/api/v1/cards/{}/photos", first["id"].as_str().unwrap());
+
+    let (status, card) = clerk.upload(&upload, "clear.png", png(1200, 900, sharp)).await;
+    assert_eq!(status, StatusCode::OK, "{card}");
+    assert_eq!(card["photos"][0]["flags"], serde_json::json!([]));
+    let (status, card) = clerk.upload(&upload, "dark.png", png(1200, 900, |x, y| sharp(x, y) / 6)).await;
+    assert_eq!(status, StatusCode::OK, "{card}");
+    assert_eq!(card["photos"][1]["flags"], serde_json::json!(["dark"]));
+    let (_, card) = clerk.upload(&upload, "small.png", png(640, 480, sharp)).await;
+    assert_eq!(card["photos"][2]["flags"], serde_json::json!(["small"]));
+    assert_eq!(card["photo_problems"], serde_json::json!(["few_photos", "flagged_photos"]));
+    let stored = &card["photos"][0];
+    assert_eq!((stored["width"].as_u64(), stored["height"].as_u64()), (Some(1200), Some(900)));
+
+    let (status, body) = clerk.upload(&upload, "photo.jpg", fixture("ledger/bad/not-an-image.jpg")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(body["error"]["message"].as_str().unwrap().contains("无法识别的图片"));
+
+    let (status, applied) = clerk.post(&format!("{upload}/apply-to-spec"), &serde_json::json!({})).await;
+    assert_eq!((status, applied["updated"].as_u64()), (StatusCode::OK, Some(1)), "{applied}");
+    let other = clerk.get(&format!("/api/v1/cards/{}", second["id"].as_str().unwrap())).await.1;
+    assert_eq!(other["photos"], card["photos"]);
+    assert_eq!(other["history"][0]["source"], "photos");
+
+    let hash = card["photos"][1]["hash"].as_str().unwrap();
+    let (status, card) = clerk.delete(&format!("{upload}/{hash}")).await;
+    assert_eq!((status, card["photos"].as_array().unwrap().len()), (StatusCode::OK, 2));
+}
+
+#[tokio::test]
+async fn an_uploaded_photo_is_re_encoded_without_its_metadata() {
+    let (_app, clerk) = clerk_app().await;
+    let (_, card) =
+        clerk.post("/api/v1/cards", &card_body("ZC1", "台式计算机", "A02010105", 1, 500_000, 100_000, "idle")).await;
+    let mut bytes = png(1200, 900, sharp);
+    let marker = b"tEXtComment\0secret GPS 41.8N 123.4E";
+    bytes.splice(33..33, marker.iter().copied());
+    let (status, card) =
+        clerk.upload(&format!("/api/v1/cards/{}/photos", card["id"].as_str().unwrap()), "a.png", bytes.clone()).await;
+    if status == StatusCode::OK {
+        let hash = card["photos"][0]["hash"].as_str().unwrap();
+        assert_eq!(clerk.get(&format!("/api/v1/photos/{hash}")).await.0, StatusCode::OK);
+        assert_ne!(gongwucang::media::content_hash(&bytes), hash, "stored bytes are a fresh encoding");
+    }
+    let stored = gongwucang::media::ingest(&png(1200, 900, sharp)).unwrap().1;
+    assert!(stored.starts_with(&[0xFF, 0xD8]), "stored as JPEG");
+    assert!(!stored.windows(6).any(|w| w == b"secret"));
+}
