@@ -566,6 +566,16 @@ impl Split {
     }
 }
 
+/// The code prefix a category filter means: `A05010000` (家具) covers every code starting
+/// `A0501`; trailing `00` pairs are padding.
+pub fn category_prefix(code: &str) -> &str {
+    let mut prefix = code.trim();
+    while prefix.len() > 3 && prefix.ends_with("00") {
+        prefix = &prefix[..prefix.len() - 2];
+    }
+    prefix
+}
+
 impl AssetCard {
     /// SPEC §4: idle, pending disposal, low efficiency or shared, and not in an active listing.
     pub fn publishable(&self) -> bool {
@@ -588,6 +598,51 @@ mod tests {
         assert_eq!(parse_yuan(""), None);
         assert_eq!(yuan(123_456_789), "1,234,567.89");
         assert_eq!(yuan(5), "0.05");
+    }
+
+    fn card(status: CardStatus) -> AssetCard {
+        let fields = CardFields {
+            asset_code: "ZC1".into(),
+            name: "办公椅".into(),
+            category: "A05010301".into(),
+            spec: String::new(),
+            brand: String::new(),
+            quantity: 10,
+            measure_unit: "把".into(),
+            acquired_on: "2020-01-01".into(),
+            original_value_fen: 680_000,
+            net_value_fen: 204_050,
+            status,
+            shared: false,
+            location_id: None,
+            using_department: String::new(),
+            custodian: String::new(),
+            lease_end_on: None,
+        };
+        fields.into_card("c1".into(), "u1".into(), String::new())
+    }
+
+    #[test]
+    fn a_card_in_an_active_listing_cannot_change_what_the_listing_shows() {
+        let mut listed = card(CardStatus::Idle);
+        listed.active_listing_id = Some("L1".into());
+        assert!(!listed.publishable());
+        let change = CardChange { status: Some(CardStatus::InUse), note: "x".into(), ..CardChange::default() };
+        let err = change.apply(&listed, |_| None).unwrap_err();
+        assert!(
+            matches!(err, DomainError::Conflict { ref state, .. } if state.as_deref() == Some("in_listing")),
+            "{err:?}"
+        );
+        let split = Split { parts: vec![SplitPart { quantity: 5, status: CardStatus::Idle, shared: false }; 2] };
+        assert!(matches!(split.apply(&listed, String::new, ""), Err(DomainError::Conflict { .. })));
+    }
+
+    #[test]
+    fn padded_category_codes_filter_by_their_prefix() {
+        assert_eq!(category_prefix("A05010000"), "A0501");
+        assert_eq!(category_prefix("A02010105"), "A02010105");
+        assert_eq!(category_prefix("A02000000"), "A02");
+        assert_eq!(category_prefix("A020101"), "A020101");
     }
 
     #[test]

@@ -182,8 +182,11 @@ pub fn parse_rows(
             lease_end_on: None,
         };
         let already: Vec<String> = row_errors.iter().map(|e| e.column.clone()).collect();
+        let original_failed = already.iter().any(|c| c == "原值") || original < 0;
         for problem in fields.problems(reference, today) {
-            if !already.iter().any(|c| c == problem.column) {
+            // A bad 原值 makes any 净值 comparison meaningless: report the cause only.
+            let follow_on = original_failed && problem.column == "净值";
+            if !follow_on && !already.iter().any(|c| c == problem.column) {
                 row_errors.push(RowError { row: *row, column: problem.column.to_owned(), message: problem.message });
             }
         }

@@ -188,7 +188,7 @@ impl LocationTree {
 /// whitespace. More than four parts: the rest joins the room.
 pub fn split_location_text(text: &str) -> Vec<String> {
     let parts: Vec<String> = text
-        .split(|c: char| matches!(c, '›' | '>' | '/' | '\\' | '|' | '—' | '－') || c.is_whitespace())
+        .split(|c: char| matches!(c, '›' | '>' | '/' | '\\' | '|' | '—' | '－' | '-') || c.is_whitespace())
         .map(str::trim)
         .filter(|s| !s.is_empty() && *s != "-")
         .map(str::to_owned)
@@ -238,6 +238,7 @@ mod tests {
     fn free_text_locations_split_into_levels() {
         assert_eq!(split_location_text("机关大院 › 综合楼 › 3层 › 305室"), ["机关大院", "综合楼", "3层", "305室"]);
         assert_eq!(split_location_text("机关大院/综合楼"), ["机关大院", "综合楼"]);
+        assert_eq!(split_location_text("东院-会议中心-1层-101室"), ["东院", "会议中心", "1层", "101室"]);
         assert_eq!(split_location_text("  "), Vec::<String>::new());
         assert_eq!(split_location_text("a b c d e"), ["a", "b", "c", "d e"]);
     }

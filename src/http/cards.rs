@@ -144,7 +144,7 @@ async fn list_cards(
                 .collect()
         });
         let q = filter.q.as_deref().map(str::trim).unwrap_or("");
-        let category = filter.category.as_deref().map(str::trim).unwrap_or("");
+        let category = filter.category.as_deref().map(crate::domain::card::category_prefix).unwrap_or("");
         let mut cards: Vec<AssetCard> = store
             .read(store::cards::all)?
             .into_iter()

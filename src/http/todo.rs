@@ -11,6 +11,7 @@ use crate::domain::user::Role;
 use crate::store;
 
 use super::AppState;
+use super::card_views::{CardContext, Problem};
 use super::error::{ApiError, ErrorBody, blocking};
 use super::extract::{Items, Json};
 use super::session::Ctx;
@@ -61,8 +62,52 @@ async fn todo(State(state): State<AppState>, ctx: Ctx) -> Result<Json<Items<Todo
                 });
             }
         }
+        if let (Role::Clerk, Some(unit_id)) = (ctx.user.role, &ctx.user.unit_id) {
+            items.extend(card_items(&store, unit_id)?);
+        }
         Ok(items)
     })
     .await?;
     Ok(Json(Items { items }))
+}
+
+/// A clerk's card upkeep: overdue leases and data-quality problems.
+fn card_items(store: &crate::store::Store, unit_id: &str) -> Result<Vec<TodoItem>, ApiError> {
+    let ids = [unit_id.to_owned()];
+    let context = store.read(|r| CardContext::load(r, store.reference(), &ids))?;
+    let cards: Vec<_> = store.read(store::cards::all)?.into_iter().filter(|c| c.unit_id == unit_id).collect();
+    let problems: Vec<Vec<Problem>> = cards.iter().map(|c| context.problems(c)).collect();
+    let count = |p: Problem| problems.iter().filter(|ps| ps.contains(&p)).count() as u64;
+    let mut items = Vec::new();
+    let overdue = count(Problem::LeaseOverdue);
+    if overdue > 0 {
+        items.push(TodoItem {
+            kind: "lease_overdue",
+            count: overdue,
+            title: format!("{overdue} 张出租出借资产已到期未收回，请办理出租出借收回"),
+            link: Some("/quality"),
+        });
+    }
+    let idle = count(Problem::IdleNotListed);
+    if idle > 0 {
+        items.push(TodoItem {
+            kind: "idle_not_listed",
+            count: idle,
+            title: format!("{idle} 张闲置资产尚未入仓"),
+            link: Some("/cards?status=idle"),
+        });
+    }
+    let flawed = problems
+        .iter()
+        .filter(|ps| ps.iter().any(|p| !matches!(p, Problem::IdleNotListed | Problem::LeaseOverdue)))
+        .count() as u64;
+    if flawed > 0 {
+        items.push(TodoItem {
+            kind: "data_quality",
+            count: flawed,
+            title: format!("{flawed} 张资产卡片缺少照片或存放地点不完整"),
+            link: Some("/quality"),
+        });
+    }
+    Ok(items)
 }

@@ -5,6 +5,7 @@
 //   asks for `silent`, shows the Chinese message with ElMessage.
 // - Sends the user where the error says they belong: 401 → /login?redirect=…,
 //   403 must_change_password → /password, 503 not_initialized → /setup.
+// - `upload` sends a file (multipart, with upload progress), `download` saves one.
 import { ElMessage } from 'element-plus'
 import { session } from './session.js'
 
@@ -74,29 +75,110 @@ export async function request(method, path, { query, body, silent = false, noRed
     }
   }
   if (res.ok) return data
+  throw failure(res.status, data, { silent, noRedirect })
+}
 
-  const code = data?.error?.code ?? 'http_' + res.status
-  const message = data?.error?.message ?? `服务器返回错误（HTTP ${res.status}）`
-  const err = new ApiError(res.status, code, message, data)
+/** The ApiError of a failed answer, after showing it and navigating where it says. */
+function failure(status, data, { silent = false, noRedirect = false } = {}) {
+  const code = data?.error?.code ?? 'http_' + status
+  const message =
+    data?.error?.message ?? (status === 413 ? '文件太大，超过了系统允许的大小' : `服务器返回错误（HTTP ${status}）`)
+  const err = new ApiError(status, code, message, data)
 
-  if (res.status === 401 && !noRedirect) {
+  if (status === 401 && !noRedirect) {
     session.clear()
     navigate({ name: 'login', keepRedirect: true })
     if (!silent) ElMessage.warning('登录已失效，请重新登录')
-    throw err
+    return err
   }
   if (code === 'must_change_password') {
     session.mustChange = true
     if (!noRedirect) navigate({ name: 'password' })
-    throw err
+    return err
   }
   if (code === 'not_initialized') {
     session.initialized = false
     if (!noRedirect) navigate({ name: 'setup' })
-    throw err
+    return err
   }
   if (!silent) ElMessage.error(message)
-  throw err
+  return err
+}
+
+/**
+ * Send one file as multipart `file` (XMLHttpRequest, for its upload progress).
+ * upload('/cards/import', file, { query: { dry_run: 'true' }, onProgress: (p) => … })
+ * `onProgress(percent)` runs while the bytes go out; `onSent()` once they are all
+ * sent and the server is working. Errors as for `request`.
+ */
+export function upload(path, file, { query, field = 'file', onProgress, onSent, silent = false } = {}) {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest()
+    xhr.open('POST', BASE + path + queryString(query))
+    xhr.setRequestHeader('Accept', 'application/json')
+    if (session.csrf) xhr.setRequestHeader('X-CSRF-Token', session.csrf)
+    xhr.withCredentials = true
+    xhr.upload.onprogress = (e) => {
+      if (e.lengthComputable && onProgress) onProgress(Math.min(100, Math.floor((e.loaded * 100) / e.total)))
+    }
+    xhr.upload.onload = () => {
+      onProgress?.(100)
+      onSent?.()
+    }
+    xhr.onerror = () => {
+      const err = new ApiError(0, 'network', '上传失败：无法连接服务器，请确认本系统程序仍在运行。')
+      if (!silent) ElMessage.error(err.message)
+      reject(err)
+    }
+    xhr.onload = () => {
+      let data = null
+      try {
+        data = xhr.responseText ? JSON.parse(xhr.responseText) : null
+      } catch {
+        data = null
+      }
+      if (xhr.status >= 200 && xhr.status < 300) resolve(data)
+      else reject(failure(xhr.status, data, { silent }))
+    }
+    const form = new FormData()
+    form.append(field, file, file.name)
+    xhr.send(form)
+  })
+}
+
+/** GET a file (e.g. an .xlsx template) and hand it to the browser as a download. */
+export async function download(path, fallbackName) {
+  let res
+  try {
+    res = await fetch(BASE + path, { credentials: 'same-origin' })
+  } catch {
+    ElMessage.error('无法连接服务器，请确认本系统程序仍在运行。')
+    return
+  }
+  if (!res.ok) {
+    let data = null
+    try {
+      data = await res.json()
+    } catch {
+      data = null
+    }
+    throw failure(res.status, data)
+  }
+  const blob = await res.blob()
+  let name = fallbackName
+  const cd = res.headers.get('Content-Disposition') || ''
+  const star = /filename\*=UTF-8''([^;]+)/i.exec(cd)
+  const plain = /filename="?([^";]+)"?/i.exec(cd)
+  if (star) name = decodeURIComponent(star[1])
+  else if (plain) name = plain[1]
+  const url = URL.createObjectURL(blob)
+  const a = document.createElement('a')
+  a.href = url
+  a.download = name
+  document.body.appendChild(a)
+  a.click()
+  a.remove()
+  setTimeout(() => URL.revokeObjectURL(url), 10_000)
 }
 
 export const api = {

@@ -87,7 +87,77 @@ export const DEMAND_STATES = {
   closed: '已关闭',
 }
 
+/** Element Plus tag type of each status (在用 green, 闲置 orange, 待处置 red …). */
+export const CARD_STATUS_TAGS = {
+  in_use: 'success',
+  idle: 'warning',
+  pending_disposal: 'danger',
+  low_efficiency: 'info',
+  leased: 'primary',
+}
+
+/** The statuses a leased card may return to (出租出借收回). */
+export const RECALL_STATUSES = ['in_use', 'idle', 'pending_disposal']
+
 export const PHOTO_FLAGS = { dark: '过暗', bright: '过亮', blurred: '模糊', small: '分辨率低' }
+
+/** What to tell the user about a flagged photo. */
+export const PHOTO_FLAG_ADVICE = {
+  dark: '照片过暗，建议在光线充足处重新拍摄',
+  bright: '照片过亮，建议避开强光重新拍摄',
+  blurred: '照片模糊，建议对准焦点、保持稳定后重新拍摄',
+  small: '照片分辨率低，建议用更高的分辨率重新拍摄',
+}
+
+/** 存放地点 levels, top down; a location's children are one level lower. */
+export const LOCATION_LEVELS = { compound: '院落', building: '楼栋', floor: '楼层', room: '房间' }
+export const LOCATION_LEVEL_ORDER = ['compound', 'building', 'floor', 'room']
+
+/** Data-quality problems (GET /quality, a card's photo_problems). */
+export const QUALITY_PROBLEMS = {
+  no_photos: '无照片',
+  few_photos: '照片少于4张',
+  flagged_photos: '照片质量问题',
+  incomplete_location: '存放地点不完整',
+  idle_not_listed: '闲置未入仓',
+  lease_overdue: '出租出借已到期未收回',
+}
+
+/** Where a card's history entry came from. */
+export const HISTORY_SOURCES = {
+  created: '新增卡片',
+  manual: '手工变动',
+  import: '台账导入',
+  recall: '出租出借收回',
+  split: '拆分',
+  photos: '照片',
+}
+
+/** Card fields as named in a history entry (`field`). */
+export const CARD_FIELDS = {
+  asset_code: '资产编号',
+  name: '资产名称',
+  category: '资产分类',
+  spec: '规格型号',
+  brand: '品牌',
+  quantity: '数量',
+  measure_unit: '计量单位',
+  acquired_on: '取得日期',
+  original_value_fen: '原值',
+  net_value_fen: '净值',
+  status: '使用状态',
+  shared: '是否共享共用',
+  location: '存放地点',
+  location_id: '存放地点',
+  location_text: '存放地点',
+  using_department: '使用部门',
+  custodian: '使用人',
+  lease_end_on: '出租到期日',
+  photos: '照片',
+  parent_id: '拆分自',
+  created: '新建卡片',
+  card: '卡片',
+}
 
 /** Audit actions (the server's snake_case names); unknown ones are shown as they are. */
 export const AUDIT_ACTIONS = {
@@ -101,6 +171,11 @@ export const AUDIT_ACTIONS = {
   unit_updated: '修改单位',
   user_created: '新增用户',
   user_updated: '修改用户',
+}
+
+/** 是 / 否 for a boolean. */
+export function yesNo(value) {
+  return value ? '是' : '否'
 }
 
 export function label(map, value) {
@@ -126,4 +201,37 @@ export function formatFen(fen) {
   const yuan = (abs / 100n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',')
   const cents = (abs % 100n).toString().padStart(2, '0')
   return `${neg ? '-' : ''}${yuan}.${cents}`
+}
+
+/**
+ * "1,234.56" / "1234.5" / "¥ 12" (yuan as typed) → integer fen, by string
+ * arithmetic, or null when it is not an amount with at most two decimals.
+ */
+export function parseYuan(text) {
+  if (text === null || text === undefined) return null
+  const s = String(text).replace(/[,，\s¥￥元]/g, '')
+  const m = /^(-?)(\d+)(?:\.(\d{0,2}))?$/.exec(s)
+  if (!m) return null
+  const fen = BigInt(m[2]) * 100n + BigInt((m[3] || '').padEnd(2, '0') || '0')
+  const n = m[1] ? -fen : fen
+  if (n > BigInt(Number.MAX_SAFE_INTEGER) || n < -BigInt(Number.MAX_SAFE_INTEGER)) return null
+  return Number(n)
+}
+
+/** formatFen with the unit: "1,234.56 元". */
+export function formatYuan(fen) {
+  const s = formatFen(fen)
+  return s ? `${s} 元` : ''
+}
+
+/** Sum of integer fen amounts, exactly (BigInt), as a Number again. */
+export function sumFen(values) {
+  return Number(values.reduce((acc, v) => acc + BigInt(v ?? 0), 0n))
+}
+
+/** Today as YYYY-MM-DD in the browser's time zone. */
+export function today() {
+  const d = new Date()
+  const p = (n) => String(n).padStart(2, '0')
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`
 }

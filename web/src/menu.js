@@ -20,6 +20,8 @@ export const MENU_GROUPS = [
 /**
  * name: route name; test: the `data-test` of the menu entry (menu-<test>).
  * permission: null = every logged-in user.
+ * hidden: a page reached from another one (not in the menu); `menu` is then
+ * the path of the menu entry to highlight while it is open.
  */
 export const MENU_ITEMS = [
   {
@@ -30,6 +32,53 @@ export const MENU_ITEMS = [
     permission: null,
     test: 'home',
     component: () => import('./views/HomeView.vue'),
+  },
+  {
+    group: 'warehouse',
+    name: 'cards',
+    title: '资产卡片',
+    path: '/cards',
+    permission: 'cards.read',
+    test: 'cards',
+    component: () => import('./views/CardsView.vue'),
+  },
+  {
+    group: 'warehouse',
+    name: 'cards-import',
+    title: '导入台账',
+    path: '/cards/import',
+    permission: 'cards.import',
+    test: 'cards-import',
+    component: () => import('./views/CardImportView.vue'),
+  },
+  {
+    group: 'warehouse',
+    name: 'card',
+    title: '卡片详情',
+    path: '/cards/:id',
+    permission: 'cards.read',
+    test: 'card',
+    hidden: true,
+    menu: '/cards',
+    component: () => import('./views/CardDetailView.vue'),
+  },
+  {
+    group: 'warehouse',
+    name: 'locations',
+    title: '存放地点',
+    path: '/locations',
+    permission: 'locations.read',
+    test: 'locations',
+    component: () => import('./views/LocationsView.vue'),
+  },
+  {
+    group: 'warehouse',
+    name: 'quality',
+    title: '数据质量',
+    path: '/quality',
+    permission: 'quality.read',
+    test: 'quality',
+    component: () => import('./views/QualityView.vue'),
   },
   {
     group: 'system',
@@ -73,6 +122,6 @@ export const MENU_ITEMS = [
 export function visibleMenu(can) {
   return MENU_GROUPS.map((g) => ({
     ...g,
-    items: MENU_ITEMS.filter((i) => i.group === g.key && can(i.permission)),
+    items: MENU_ITEMS.filter((i) => i.group === g.key && !i.hidden && can(i.permission)),
   })).filter((g) => g.items.length > 0)
 }

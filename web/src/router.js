@@ -20,7 +20,7 @@ const routes = [
       path: item.path === '/' ? '' : item.path.replace(/^\//, ''),
       name: item.name,
       component: item.component,
-      meta: { title: item.title, permission: item.permission, group: item.group },
+      meta: { title: item.title, permission: item.permission, group: item.group, menu: item.menu ?? item.path },
     })),
   },
   { path: '/:rest(.*)*', name: 'not-found', component: () => import('./views/NotFoundView.vue'), meta: { public: true } },
