@@ -37,24 +37,6 @@ after(async () => {
 
 // ---------------------------------------------------------------- helpers
 
-/** A small ledger in UTF-8 (with BOM), as the asset system exports it, with a few mistakes. */
-function generatedLedger() {
-  const rows = [
-    ['资产编号', '资产名称', '资产分类代码', '规格型号', '品牌', '数量', '计量单位', '取得日期', '原值', '净值', '使用状态', '是否共享共用', '存放地点', '使用部门', '使用人'],
-    ['ZC2019000101', '台式计算机', 'A02010105', '启天M430', '联想', '1', '台', '2019-06-18', '4,800.00', '960.00', '在用', '否', '机关大院 › 综合楼 › 3层 › 305室', '办公室', '张伟'],
-    ['ZC2019000102', '台式计算机', 'A02010105', '启天M430', '联想', '1', '台', '2019/06/18', '4800', '960', '闲置', '否', '机关大院/综合楼/3层/306室', '办公室', '李娜'],
-    ['ZC2020000201', '投影仪', 'A02021100', 'CB-X06', '爱普生', '1', '台', '2020-03-02', '3999.00', '1599.60', '出租出借', '否', '机关大院 › 综合楼 › 2层 › 201室', '宣传科', '王强'],
-    ['ZC2018000301', '会议桌', 'A05010202', 'HY-2400', '震旦', '1', '张', '2018-09-10', '6500.00', '2600.00', '在用', '是', '机关大院 › 综合楼', '办公室', ''],
-    ['ZC2021000401', '空调机', 'A02061804', 'KFR-72LW', '格力', '2', '台', '2021-05-20', '13,998.00', '9,798.60', '低效运转', '否', '机关大院 › 附属楼 › 1层 › 108室', '后勤科', '赵敏'],
-    ['ZC2017000501', '文件柜', 'A05010502', 'WJG-1850', '得力', '4', '个', '2017-04-11', '3,200.00', '320.00', '待处置', '否', '机关大院 › 附属楼 › 1层 › 110室', '档案室', '孙丽'],
-    ['ZC2022000601', '', 'A02010105', '启天M455', '联想', '1', '台', '2022-01-05', '5200.00', '3900.00', '在用', '否', '机关大院 › 综合楼 › 3层 › 305室', '办公室', '周杰'],
-    ['ZC2022000602', '笔记本电脑', 'A02010108', 'ThinkPad E14', '联想', '1', '台', '2022-13-45', '6200.00', '4650.00', '在用', '否', '机关大院 › 综合楼 › 3层 › 307室', '信息中心', '吴涛'],
-    ['ZC2022000603', '打印机', 'A02021000', 'M403d', '惠普', '1', '台', '2022-02-10', '2,1OO.00', '1575.00', '报废中', '否', '机关大院 › 综合楼 › 3层 › 307室', '信息中心', '吴涛'],
-  ]
-  const esc = (v) => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v)
-  return Buffer.from('\ufeff' + rows.map((r) => r.map(esc).join(',')).join('\r\n') + '\r\n', 'utf8')
-}
-
 /** A dark (mean ≈ 20 of 255) but sharp 1200×900 RGB PNG, encoded with node:zlib. */
 function darkPng(width = 1200, height = 900) {
   const raw = Buffer.alloc((width * 3 + 1) * height)
@@ -180,12 +162,7 @@ test('the clerk imports the ledger: bad rows are explained, the valid rows are a
 
   await page.locator(byTest('cards-import')).click()
   await page.waitForURL('**/cards/import')
-  let file
-  try {
-    file = { name: 'ledger-small.csv', mimeType: 'text/csv', buffer: await fs.readFile(LEDGER_FIXTURE) }
-  } catch {
-    file = { name: '和平区教育局资产台账.csv', mimeType: 'text/csv', buffer: generatedLedger() }
-  }
+  const file = { name: 'ledger-small.csv', mimeType: 'text/csv', buffer: await fs.readFile(LEDGER_FIXTURE) }
   await page.locator(`${byTest('import-file')} input[type=file]`).setInputFiles(file)
   await page.locator(byTest('import-file-name')).filter({ hasText: file.name }).waitFor()
   await page.locator(byTest('import-check')).click()
