@@ -12,6 +12,8 @@ pub mod clock;
 pub mod error;
 /// Ledger import rules: column headers and row parsing.
 pub mod ledger;
+/// Listings: the warehouse and platform tracks, one transition function, plaza visibility.
+pub mod listing;
 /// Per-unit location trees: 院落 › 楼栋 › 楼层 › 房间.
 pub mod location;
 /// The node itself: its kind (local, province, national) and which region each kind may have.

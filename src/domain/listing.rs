@@ -1,0 +1,546 @@
+//! Listings (SPEC §5): one card offered in one mode, moving along two tracks — the warehouse
+//! track (`state`) and, for listings pushed to the national platform, the platform track
+//! (`national_state`). [`transition`] is the only function that changes either: it takes the
+//! listing, the actor and the action, and returns the new listing or a typed refusal.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::DomainError;
+use super::region::RegionCode;
+use super::user::Role;
+
+/// 调剂 or 共享.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Mode {
+    /// 调剂: the asset changes hands.
+    Transfer,
+    /// 共享: the asset is shared for use.
+    Share,
+}
+
+/// 调剂共享范围.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Scope {
+    /// 本部门
+    Department,
+    /// 本区县
+    County,
+    /// 本地市
+    City,
+    /// 本省
+    Province,
+    /// 全国
+    National,
+}
+
+impl Scope {
+    /// The Chinese name.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Department => "本部门",
+            Self::County => "本区县",
+            Self::City => "本地市",
+            Self::Province => "本省",
+            Self::National => "全国",
+        }
+    }
+
+    /// Scopes a listing may have: local ones unless it goes to the national platform.
+    pub fn fits(self, national: bool) -> bool {
+        if national {
+            matches!(self, Self::Province | Self::National)
+        } else {
+            !matches!(self, Self::Province | Self::National)
+        }
+    }
+}
+
+/// Where the idle asset comes from (notice 二(二)).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Source {
+    /// 日常闲置
+    Routine,
+    /// 实体公物仓
+    PhysicalWarehouse,
+    /// 临时机构
+    TemporaryBody,
+    /// 大型活动
+    Event,
+    /// 专项工作
+    SpecialTask,
+}
+
+/// The warehouse track.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum State {
+    /// 草稿
+    Draft,
+    /// 入仓待审核
+    PendingEntry,
+    /// 已退回
+    Returned,
+    /// 已入仓（公物仓广场）
+    Published,
+    /// 退仓待审核
+    PendingExit,
+    /// 已退仓
+    Withdrawn,
+    /// 已完成（登记调剂结果）
+    Completed,
+}
+
+/// The platform track.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum NationalState {
+    /// Not on the platform track.
+    None,
+    /// 待主管部门审核
+    PendingAuthority,
+    /// 待省财政厅报送
+    PendingProvince,
+    /// 已报送至中央
+    PublishedNational,
+    /// 已驳回
+    Rejected,
+    /// 已取消调剂共享
+    Cancelled,
+}
+
+fn name<T: Serialize>(value: T) -> String {
+    serde_json::to_value(value).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+}
+
+/// 登记调剂结果: how the asset went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ResultMethod {
+    /// 无偿调拨
+    Allocation,
+    /// 共享使用
+    SharedUse,
+    /// 出租
+    Lease,
+    /// 出借
+    Loan,
+    /// 其他
+    Other,
+}
+
+/// The recorded result.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ListingResult {
+    /// 调剂方式.
+    pub method: ResultMethod,
+    /// 接收方单位名称.
+    pub receiver_name: String,
+    /// The receiving unit, when it is a unit of this node.
+    pub receiver_unit_id: Option<String>,
+    /// The receiver's region, for an outside unit.
+    pub receiver_region: Option<String>,
+    /// The receiver's budget code, for an outside unit.
+    pub receiver_budget_code: Option<String>,
+    /// 日期.
+    pub date: String,
+    /// 数量.
+    pub quantity: u32,
+    /// 备注.
+    pub note: String,
+}
+
+/// A listing as stored. `unit_region` and `unit_department` are copied from the unit so the
+/// visibility rule needs no join.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Listing {
+    /// Opaque id.
+    pub id: String,
+    /// The card offered.
+    pub card_id: String,
+    /// The offering unit.
+    pub unit_id: String,
+    /// Its region.
+    pub unit_region: RegionCode,
+    /// Its 主管部门.
+    pub unit_department: String,
+    /// 调剂 / 共享.
+    pub mode: Mode,
+    /// 是否纳入全国调剂共享平台.
+    pub national: bool,
+    /// 调剂共享范围.
+    pub scope: Scope,
+    /// 资产描述.
+    pub description: String,
+    /// 成色 / 状况.
+    pub condition: String,
+    /// 来源.
+    pub source: Source,
+    /// 联系人.
+    pub contact_name: String,
+    /// 联系电话.
+    pub contact_phone: String,
+    /// Warehouse track.
+    pub state: State,
+    /// Platform track.
+    pub national_state: NationalState,
+    /// The last refusal's reason (退回 / 驳回 / 退仓申请原因).
+    pub reason: Option<String>,
+    /// The recorded result.
+    pub result: Option<ListingResult>,
+    /// RFC 3339.
+    pub created_at: String,
+    /// RFC 3339, when it entered the warehouse plaza.
+    pub published_at: Option<String>,
+    /// RFC 3339.
+    pub updated_at: String,
+}
+
+/// Who acts, as the rules see them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    /// Role.
+    pub role: Role,
+    /// Unit of a clerk or reviewer.
+    pub unit_id: Option<String>,
+    /// The region the actor acts for.
+    pub region: RegionCode,
+}
+
+/// The fields a clerk fills in (选择资产 → 完善信息).
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct ListingFields {
+    /// 调剂 / 共享.
+    pub mode: Mode,
+    /// 是否纳入全国调剂共享平台.
+    pub national: bool,
+    /// 调剂共享范围.
+    pub scope: Scope,
+    /// 资产描述.
+    #[serde(default)]
+    pub description: String,
+    /// 成色 / 状况.
+    #[serde(default)]
+    pub condition: String,
+    /// 来源.
+    pub source: Source,
+    /// 联系人.
+    pub contact_name: String,
+    /// 联系电话.
+    pub contact_phone: String,
+}
+
+impl ListingFields {
+    /// Checks the fields on their own.
+    pub fn validate(&self) -> Result<(), DomainError> {
+        if !self.scope.fits(self.national) {
+            return Err(DomainError::invalid(if self.national {
+                "纳入全国调剂共享平台的资产，调剂共享范围应为本省或全国"
+            } else {
+                "未纳入全国平台的资产，调剂共享范围应为本部门、本区县或本地市"
+            }));
+        }
+        if self.contact_name.trim().is_empty() || self.contact_phone.trim().is_empty() {
+            return Err(DomainError::invalid("请填写联系人和联系电话，便于需求方联系"));
+        }
+        if self.description.chars().count() > 500 || self.condition.chars().count() > 200 {
+            return Err(DomainError::invalid("资产描述不超过 500 字，状况不超过 200 字"));
+        }
+        Ok(())
+    }
+}
+
+/// What an actor asks to do to a listing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ListingAction {
+    /// 提交入仓申请 (clerk, from draft or returned).
+    Submit,
+    /// 入仓审批 (reviewer).
+    ReviewEntry {
+        /// 同意 / 不同意.
+        approve: bool,
+        /// Required when refusing.
+        reason: Option<String>,
+    },
+    /// 退仓申请 (clerk, from published).
+    RequestExit {
+        /// Why.
+        reason: String,
+    },
+    /// 退仓审批 (reviewer).
+    ReviewExit {
+        /// 同意 / 不同意.
+        approve: bool,
+        /// Required when refusing.
+        reason: Option<String>,
+    },
+    /// 调整调剂共享范围 / 审核同意 (authority of the unit's region).
+    AuthorityReview {
+        /// 审核同意 / 驳回.
+        approve: bool,
+        /// The final scope (province or national).
+        scope: Option<Scope>,
+        /// Required when refusing.
+        reason: Option<String>,
+    },
+    /// 报送至中央 (province).
+    SubmitCentral {
+        /// 报送 / 驳回.
+        approve: bool,
+        /// Required when refusing.
+        reason: Option<String>,
+    },
+    /// 取消调剂共享 (clerk, after the exit was approved).
+    Cancel,
+    /// 登记调剂结果 (clerk, on a published listing).
+    RecordResult(ListingResult),
+}
+
+/// Why a transition was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    /// The actor's role or unit may not do this (403).
+    NotAllowed(String),
+    /// The listing is not in the state the action needs (409, with the state).
+    WrongState {
+        /// What to do instead, in Chinese.
+        message: String,
+        /// The current state.
+        state: String,
+    },
+    /// The input is not acceptable (422).
+    Invalid(String),
+}
+
+impl From<Refusal> for DomainError {
+    fn from(r: Refusal) -> Self {
+        match r {
+            Refusal::NotAllowed(m) => DomainError::Forbidden(m),
+            Refusal::WrongState { message, state } => DomainError::Conflict { message, state: Some(state) },
+            Refusal::Invalid(m) => DomainError::Invalid(m),
+        }
+    }
+}
+
+fn own_clerk(listing: &Listing, actor: &Actor) -> Result<(), Refusal> {
+    if actor.role == Role::Clerk && actor.unit_id.as_deref() == Some(listing.unit_id.as_str()) {
+        Ok(())
+    } else {
+        Err(Refusal::NotAllowed("只有本单位经办岗可以办理此项".to_owned()))
+    }
+}
+
+fn own_reviewer(listing: &Listing, actor: &Actor) -> Result<(), Refusal> {
+    if actor.role == Role::Reviewer && actor.unit_id.as_deref() == Some(listing.unit_id.as_str()) {
+        Ok(())
+    } else {
+        Err(Refusal::NotAllowed("只有本单位审核岗可以审批".to_owned()))
+    }
+}
+
+fn wrong(listing: &Listing, message: &str) -> Refusal {
+    let state = if matches!(listing.state, State::Published | State::PendingExit | State::Withdrawn) && listing.national
+    {
+        format!("{}/{}", name(listing.state), name(listing.national_state))
+    } else {
+        name(listing.state)
+    };
+    Refusal::WrongState { message: message.to_owned(), state }
+}
+
+fn reason(reason: &Option<String>) -> Result<String, Refusal> {
+    match reason.as_deref().map(str::trim).filter(|r| !r.is_empty()) {
+        Some(r) if r.chars().count() <= 200 => Ok(r.to_owned()),
+        Some(_) => Err(Refusal::Invalid("理由不超过 200 字".to_owned())),
+        None => Err(Refusal::Invalid("不同意或驳回时须填写理由，经办岗据此修改".to_owned())),
+    }
+}
+
+/// The one function that moves a listing. `now` is RFC 3339.
+pub fn transition(listing: &Listing, actor: &Actor, action: &ListingAction, now: &str) -> Result<Listing, Refusal> {
+    let mut next = listing.clone();
+    next.updated_at = now.to_owned();
+    match action {
+        ListingAction::Submit => {
+            own_clerk(listing, actor)?;
+            if !matches!(listing.state, State::Draft | State::Returned) {
+                return Err(wrong(listing, "只有草稿或已退回的入仓申请可以提交"));
+            }
+            next.state = State::PendingEntry;
+            next.reason = None;
+        }
+        ListingAction::ReviewEntry { approve, reason: why } => {
+            own_reviewer(listing, actor)?;
+            if listing.state != State::PendingEntry {
+                return Err(wrong(listing, "该入仓申请已处理或尚未提交"));
+            }
+            if *approve {
+                next.state = State::Published;
+                next.published_at = Some(now.to_owned());
+                next.reason = None;
+                if listing.national {
+                    next.national_state = NationalState::PendingAuthority;
+                }
+            } else {
+                next.state = State::Returned;
+                next.reason = Some(reason(why)?);
+            }
+        }
+        ListingAction::RequestExit { reason: why } => {
+            own_clerk(listing, actor)?;
+            if listing.state != State::Published {
+                return Err(wrong(listing, "只有已入仓的资产可以申请退仓"));
+            }
+            next.state = State::PendingExit;
+            next.reason = Some(reason(&Some(why.clone())).map_err(|_| Refusal::Invalid("请填写退仓原因".to_owned()))?);
+        }
+        ListingAction::ReviewExit { approve, reason: why } => {
+            own_reviewer(listing, actor)?;
+            if listing.state != State::PendingExit {
+                return Err(wrong(listing, "该退仓申请已处理或尚未提交"));
+            }
+            if *approve {
+                next.state = State::Withdrawn;
+                next.reason = None;
+            } else {
+                next.state = State::Published;
+                next.reason = Some(reason(why)?);
+            }
+        }
+        ListingAction::AuthorityReview { approve, scope, reason: why } => {
+            if actor.role != Role::Authority || !actor.region.contains(&listing.unit_region) {
+                return Err(Refusal::NotAllowed("只有该单位所在地区的资产管理行政主管部门可以审核".to_owned()));
+            }
+            if listing.national_state != NationalState::PendingAuthority
+                || !matches!(listing.state, State::Published | State::PendingExit)
+            {
+                return Err(wrong(listing, "该资产不在待主管部门审核状态"));
+            }
+            if *approve {
+                let scope = scope.unwrap_or(listing.scope);
+                if !scope.fits(true) {
+                    return Err(Refusal::Invalid("纳入全国平台的资产，调剂共享范围应为本省或全国".to_owned()));
+                }
+                next.scope = scope;
+                next.national_state = NationalState::PendingProvince;
+                next.reason = None;
+            } else {
+                next.national_state = NationalState::Rejected;
+                next.reason = Some(reason(why)?);
+            }
+        }
+        ListingAction::SubmitCentral { approve, reason: why } => {
+            if actor.role != Role::Province || !actor.region.contains(&listing.unit_region) {
+                return Err(Refusal::NotAllowed("只有本省财政厅可以报送至中央".to_owned()));
+            }
+            if listing.national_state != NationalState::PendingProvince
+                || !matches!(listing.state, State::Published | State::PendingExit)
+            {
+                return Err(wrong(listing, "该资产不在待省财政厅报送状态"));
+            }
+            if *approve {
+                next.national_state = NationalState::PublishedNational;
+                next.reason = None;
+            } else {
+                next.national_state = NationalState::Rejected;
+                next.reason = Some(reason(why)?);
+            }
+        }
+        ListingAction::Cancel => {
+            own_clerk(listing, actor)?;
+            if listing.state != State::Withdrawn {
+                return Err(wrong(listing, "请先提交退仓申请，经审核岗同意后再取消调剂共享"));
+            }
+            if !listing.national || matches!(listing.national_state, NationalState::Cancelled | NationalState::None) {
+                return Err(wrong(listing, "该资产已不在调剂共享平台上，可直接修改资产卡片"));
+            }
+            next.national_state = NationalState::Cancelled;
+        }
+        ListingAction::RecordResult(result) => {
+            own_clerk(listing, actor)?;
+            if listing.state != State::Published {
+                return Err(wrong(listing, "只有已发布的资产可以登记调剂结果"));
+            }
+            if result.receiver_name.trim().is_empty() {
+                return Err(Refusal::Invalid("请填写接收方单位名称".to_owned()));
+            }
+            if result.quantity == 0 {
+                return Err(Refusal::Invalid("数量应为正整数".to_owned()));
+            }
+            next.state = State::Completed;
+            next.result = Some(result.clone());
+        }
+    }
+    Ok(next)
+}
+
+impl Listing {
+    /// Whether the listing holds its card (the card cannot be listed again or edited in the
+    /// fields the listing shows): from draft until it is completed, or withdrawn and off the
+    /// platform.
+    pub fn holds_card(&self) -> bool {
+        match self.state {
+            State::Completed => false,
+            State::Withdrawn => {
+                self.national
+                    && matches!(
+                        self.national_state,
+                        NationalState::PendingAuthority
+                            | NationalState::PendingProvince
+                            | NationalState::PublishedNational
+                    )
+            }
+            _ => true,
+        }
+    }
+
+    /// Whether it shows in the warehouse plaza (公物仓广场).
+    pub fn in_warehouse_plaza(&self) -> bool {
+        matches!(self.state, State::Published | State::PendingExit)
+    }
+}
+
+/// The viewer of a plaza.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Viewer {
+    /// Role.
+    pub role: Role,
+    /// The viewer's unit (clerk, reviewer).
+    pub unit_id: Option<String>,
+    /// The unit's region, or the region the viewer acts for.
+    pub region: RegionCode,
+    /// The unit's 主管部门.
+    pub department: Option<String>,
+}
+
+/// SPEC §7: a listing of unit U with scope S is visible to a viewer of unit V when V is in the
+/// same department (S = department), county, city, province as U, or always (S = national).
+/// Authorities (and province and national users) see their whole region; a unit sees its own.
+pub fn visible(listing: &Listing, viewer: &Viewer) -> bool {
+    if viewer.unit_id.as_deref() == Some(listing.unit_id.as_str()) {
+        return true;
+    }
+    match viewer.role {
+        Role::Authority | Role::Province | Role::National => {
+            if viewer.region.contains(&listing.unit_region) {
+                return true;
+            }
+        }
+        Role::Admin => return false,
+        Role::Clerk | Role::Reviewer => {}
+    }
+    let (u, v) = (listing.unit_region.as_str(), viewer.region.as_str());
+    match listing.scope {
+        Scope::Department => viewer.department.as_deref() == Some(listing.unit_department.as_str()) && u[..4] == v[..4],
+        Scope::County => u == v,
+        Scope::City => u[..4] == v[..4],
+        Scope::Province => u[..2] == v[..2],
+        Scope::National => true,
+    }
+}
+
+#[cfg(test)]
+mod tests;
