@@ -102,6 +102,10 @@ pub struct AssetCard {
     /// The listing the card is in, while one is active (set by the warehouse workflow).
     #[serde(default)]
     pub active_listing_id: Option<String>,
+    /// Set when a transfer (无偿调拨) recorded on a listing moved the asset out of the unit:
+    /// the receiver's name and the listing.
+    #[serde(default)]
+    pub transferred_to: Option<String>,
     /// RFC 3339.
     pub created_at: String,
     /// RFC 3339.
@@ -249,6 +253,7 @@ impl CardFields {
             photos: Vec::new(),
             parent_id: None,
             active_listing_id: None,
+            transferred_to: None,
             created_at: now.clone(),
             updated_at: now,
         }
@@ -579,7 +584,7 @@ pub fn category_prefix(code: &str) -> &str {
 impl AssetCard {
     /// SPEC §4: idle, pending disposal, low efficiency or shared, and not in an active listing.
     pub fn publishable(&self) -> bool {
-        (self.shared || self.status.is_spare()) && self.active_listing_id.is_none()
+        (self.shared || self.status.is_spare()) && self.active_listing_id.is_none() && self.transferred_to.is_none()
     }
 }
 

@@ -477,6 +477,107 @@ pub fn transition(listing: &Listing, actor: &Actor, action: &ListingAction, now:
     Ok(next)
 }
 
+/// A clerk's edit of a draft or returned request.
+pub fn edit(listing: &Listing, actor: &Actor, fields: &ListingFields, now: &str) -> Result<Listing, Refusal> {
+    own_clerk(listing, actor)?;
+    if !matches!(listing.state, State::Draft | State::Returned) {
+        return Err(wrong(listing, "只有草稿或已退回的入仓申请可以修改；已入仓的资产请先申请退仓"));
+    }
+    fields.validate().map_err(|e| Refusal::Invalid(e.to_string()))?;
+    let mut next = listing.clone();
+    next.mode = fields.mode;
+    next.national = fields.national;
+    next.scope = fields.scope;
+    next.description = fields.description.trim().to_owned();
+    next.condition = fields.condition.trim().to_owned();
+    next.source = fields.source;
+    next.contact_name = fields.contact_name.trim().to_owned();
+    next.contact_phone = fields.contact_phone.trim().to_owned();
+    next.updated_at = now.to_owned();
+    Ok(next)
+}
+
+/// A new entry request (入仓申请) for a card of the clerk's unit; `publishable` is the card's
+/// SPEC §4 test.
+#[allow(clippy::too_many_arguments)]
+pub fn create(
+    id: String,
+    card_id: String,
+    publishable: bool,
+    unit_id: &str,
+    unit_region: RegionCode,
+    unit_department: String,
+    actor: &Actor,
+    fields: &ListingFields,
+    now: &str,
+) -> Result<Listing, Refusal> {
+    if actor.role != Role::Clerk || actor.unit_id.as_deref() != Some(unit_id) {
+        return Err(Refusal::NotAllowed("只有本单位经办岗可以提交入仓申请".to_owned()));
+    }
+    if !publishable {
+        return Err(Refusal::WrongState {
+            message: "该资产不可发布：只有闲置、待处置、低效运转或共享共用，且不在公物仓中的资产可以入仓；如已在公物仓中，请先提交退仓申请".to_owned(),
+            state: "not_publishable".to_owned(),
+        });
+    }
+    let draft = Listing {
+        id,
+        card_id,
+        unit_id: unit_id.to_owned(),
+        unit_region,
+        unit_department,
+        mode: fields.mode,
+        national: fields.national,
+        scope: fields.scope,
+        description: String::new(),
+        condition: String::new(),
+        source: fields.source,
+        contact_name: String::new(),
+        contact_phone: String::new(),
+        state: State::Draft,
+        national_state: NationalState::None,
+        reason: None,
+        result: None,
+        created_at: now.to_owned(),
+        published_at: None,
+        updated_at: now.to_owned(),
+    };
+    edit(&draft, actor, fields, now)
+}
+
+/// The actions the actor may take on the listing now (the UI shows these buttons). Computed by
+/// asking [`transition`] itself, so it can never disagree with the rules.
+pub fn allowed_actions(listing: &Listing, actor: &Actor) -> Vec<&'static str> {
+    let why = Some("理由".to_owned());
+    let sample = ListingResult {
+        method: ResultMethod::Other,
+        receiver_name: "x".to_owned(),
+        receiver_unit_id: None,
+        receiver_region: None,
+        receiver_budget_code: None,
+        date: String::new(),
+        quantity: 1,
+        note: String::new(),
+    };
+    let candidates = [
+        ("submit", ListingAction::Submit),
+        ("review", ListingAction::ReviewEntry { approve: true, reason: why.clone() }),
+        ("review", ListingAction::ReviewExit { approve: true, reason: why.clone() }),
+        ("exit", ListingAction::RequestExit { reason: "理由".to_owned() }),
+        ("authority_review", ListingAction::AuthorityReview { approve: true, scope: None, reason: why.clone() }),
+        ("submit_central", ListingAction::SubmitCentral { approve: true, reason: why }),
+        ("cancel", ListingAction::Cancel),
+        ("result", ListingAction::RecordResult(sample)),
+    ];
+    let mut actions: Vec<&'static str> =
+        candidates.iter().filter(|(_, a)| transition(listing, actor, a, "").is_ok()).map(|(n, _)| *n).collect();
+    if matches!(listing.state, State::Draft | State::Returned) && own_clerk(listing, actor).is_ok() {
+        actions.insert(0, "edit");
+    }
+    actions.dedup();
+    actions
+}
+
 impl Listing {
     /// Whether the listing holds its card (the card cannot be listed again or edited in the
     /// fields the listing shows): from draft until it is completed, or withdrawn and off the

@@ -58,11 +58,23 @@ pub enum Action {
     LocationsChange,
     /// `GET /quality`.
     QualityRead,
+    /// A clerk's listing actions: create, edit, submit, exit, cancel, result (scope: own unit).
+    ListingsCreate,
+    /// `GET /listings`, `GET /listings/{id}` (scope: own unit, region, or plaza visibility).
+    ListingsRead,
+    /// 入仓审批 / 退仓审批.
+    ListingsReview,
+    /// 调整调剂共享范围 / 审核同意.
+    ListingsAuthorityReview,
+    /// 报送至中央.
+    ListingsSubmitCentral,
+    /// The plazas.
+    PlazaRead,
 }
 
 impl Action {
     /// Every action, for listing permissions.
-    pub const ALL: [Action; 22] = [
+    pub const ALL: [Action; 28] = [
         Self::SessionRead,
         Self::PasswordChange,
         Self::TodoRead,
@@ -85,6 +97,12 @@ impl Action {
         Self::LocationsRead,
         Self::LocationsChange,
         Self::QualityRead,
+        Self::ListingsCreate,
+        Self::ListingsRead,
+        Self::ListingsReview,
+        Self::ListingsAuthorityReview,
+        Self::ListingsSubmitCentral,
+        Self::PlazaRead,
     ];
 
     /// The name the UI receives in `permissions`.
@@ -112,6 +130,12 @@ impl Action {
             Self::LocationsRead => "locations.read",
             Self::LocationsChange => "locations.change",
             Self::QualityRead => "quality.read",
+            Self::ListingsCreate => "listings.create",
+            Self::ListingsRead => "listings.read",
+            Self::ListingsReview => "listings.review",
+            Self::ListingsAuthorityReview => "listings.authority_review",
+            Self::ListingsSubmitCentral => "listings.submit_central",
+            Self::PlazaRead => "plaza.read",
         }
     }
 
@@ -127,7 +151,12 @@ impl Action {
             Self::AuditList | Self::AuditVerify => matches!(role, Admin | Authority),
             Self::NodeRead => role == Admin,
             Self::CardsRead | Self::LocationsRead | Self::QualityRead => matches!(role, Clerk | Reviewer | Authority),
-            Self::CardsChange | Self::CardsImport | Self::LocationsChange => role == Clerk,
+            Self::CardsChange | Self::CardsImport | Self::LocationsChange | Self::ListingsCreate => role == Clerk,
+            Self::ListingsRead => matches!(role, Clerk | Reviewer | Authority | Province),
+            Self::ListingsReview => role == Reviewer,
+            Self::ListingsAuthorityReview => role == Authority,
+            Self::ListingsSubmitCentral => role == Province,
+            Self::PlazaRead => matches!(role, Clerk | Reviewer | Authority | Province | National),
         }
     }
 

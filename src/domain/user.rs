@@ -256,14 +256,20 @@ pub fn account_region(
     node_region: &RegionCode,
     reference: &Reference,
 ) -> Result<RegionCode, DomainError> {
-    let needed_kind = match role {
-        Role::Authority => Some(NodeKind::Local),
-        Role::Province => Some(NodeKind::Province),
-        Role::National => Some(NodeKind::National),
-        _ => None,
+    // Authorities (财政局, 机关事务管理局) sit on local nodes, and on a province node for 省本级 units.
+    let fits = match role {
+        Role::Authority => matches!(node_kind, NodeKind::Local | NodeKind::Province),
+        Role::Province => node_kind == NodeKind::Province,
+        Role::National => node_kind == NodeKind::National,
+        _ => true,
     };
-    if let Some(kind) = needed_kind.filter(|k| *k != node_kind) {
-        return Err(DomainError::invalid(format!("{}账户只能在{}上设置", role.label(), kind.label())));
+    if !fits {
+        let kind = match role {
+            Role::Authority => "本地节点或省级节点",
+            Role::Province => NodeKind::Province.label(),
+            _ => NodeKind::National.label(),
+        };
+        return Err(DomainError::invalid(format!("{}账户只能在{kind}上设置", role.label())));
     }
     let region = match region.map(str::trim).filter(|r| !r.is_empty()) {
         Some(code) => reference.known_region(code)?,

@@ -111,6 +111,7 @@ pub struct CardFilter {
     /// One unit (authority).
     pub unit_id: Option<String>,
     /// Sort key.
+    #[param(inline)]
     pub sort: Option<CardSort>,
     /// `asc` (default) or `desc`.
     pub order: Option<String>,

@@ -32,12 +32,16 @@ pub mod error;
 pub mod extract;
 /// Ledger import and template.
 pub mod import;
+/// Listings and their approvals.
+pub mod listings;
 /// Location trees.
 pub mod locations;
 /// Set-up, node identity, reference data pickers.
 pub mod node;
 /// Photos by content hash.
 pub mod photos;
+/// The plazas.
+pub mod plaza;
 /// Data-quality report.
 pub mod quality;
 /// Sessions, CSRF, login throttling.
@@ -86,6 +90,8 @@ pub const JSON_BODY_LIMIT: usize = 1024 * 1024;
         (name = "cards", description = "资产卡片"),
         (name = "locations", description = "存放地点"),
         (name = "quality", description = "数据质量"),
+        (name = "listings", description = "入仓申请与审批"),
+        (name = "plaza", description = "公物仓广场与调剂共享广场"),
     )
 )]
 struct ApiDoc;
@@ -105,6 +111,8 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(locations::router())
         .merge(import::router())
         .merge(quality::router())
+        .merge(listings::router())
+        .merge(plaza::router())
 }
 
 /// The whole application: API, OpenAPI document, UI, headers and limits.

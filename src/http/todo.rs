@@ -65,6 +65,7 @@ async fn todo(State(state): State<AppState>, ctx: Ctx) -> Result<Json<Items<Todo
         if let (Role::Clerk, Some(unit_id)) = (ctx.user.role, &ctx.user.unit_id) {
             items.extend(card_items(&store, unit_id)?);
         }
+        items.extend(listing_items(&store, &ctx.user)?);
         Ok(items)
     })
     .await?;
@@ -110,4 +111,61 @@ fn card_items(store: &crate::store::Store, unit_id: &str) -> Result<Vec<TodoItem
         });
     }
     Ok(items)
+}
+
+/// Listings waiting for the caller: reviews, authority reviews, 报送至中央, returned requests.
+fn listing_items(store: &crate::store::Store, user: &crate::domain::user::User) -> Result<Vec<TodoItem>, ApiError> {
+    use crate::domain::listing::{NationalState, State};
+    let listings = store.read(store::listings::all)?;
+    let own = |unit: &str| user.unit_id.as_deref() == Some(unit);
+    let count =
+        |keep: &dyn Fn(&crate::domain::listing::Listing) -> bool| listings.iter().filter(|l| keep(l)).count() as u64;
+    let candidates: Vec<(&'static str, u64, &str, &'static str)> = match user.role {
+        Role::Reviewer => vec![
+            (
+                "entry_reviews",
+                count(&|l| own(&l.unit_id) && l.state == State::PendingEntry),
+                "条入仓申请待审批",
+                "/approvals/entry",
+            ),
+            (
+                "exit_reviews",
+                count(&|l| own(&l.unit_id) && l.state == State::PendingExit),
+                "条退仓申请待审批",
+                "/approvals/exit",
+            ),
+        ],
+        Role::Clerk => vec![(
+            "returned",
+            count(&|l| own(&l.unit_id) && l.state == State::Returned),
+            "条入仓申请被退回，请修改后重新提交",
+            "/warehouse/mine",
+        )],
+        Role::Authority => vec![(
+            "authority_reviews",
+            count(&|l| {
+                user.region.contains(&l.unit_region)
+                    && l.national_state == NationalState::PendingAuthority
+                    && l.in_warehouse_plaza()
+            }),
+            "条调剂共享资产待审核（调剂数据报送）",
+            "/platform/submissions",
+        )],
+        Role::Province => vec![(
+            "province_submissions",
+            count(&|l| {
+                user.region.contains(&l.unit_region)
+                    && l.national_state == NationalState::PendingProvince
+                    && l.in_warehouse_plaza()
+            }),
+            "条调剂共享资产待报送至中央",
+            "/platform/submissions",
+        )],
+        _ => Vec::new(),
+    };
+    Ok(candidates
+        .into_iter()
+        .filter(|(_, n, _, _)| *n > 0)
+        .map(|(kind, n, what, link)| TodoItem { kind, count: n, title: format!("{n} {what}"), link: Some(link) })
+        .collect())
 }

@@ -26,6 +26,8 @@ pub enum HistorySource {
     Split,
     /// 照片
     Photos,
+    /// 入仓 / 退仓 / 调剂结果
+    Listing,
 }
 
 /// One line of a card's history.

@@ -25,6 +25,8 @@ pub mod cards;
 pub mod codec;
 /// Applying a checked ledger import.
 pub mod import;
+/// Listings and their effect on cards.
+pub mod listings;
 /// Location trees.
 pub mod locations;
 /// The node row and reference data.

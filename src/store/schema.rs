@@ -62,6 +62,7 @@ fn create_tables(tx: &Tx) -> Result<()> {
         tables::CARDS,
         tables::CARD_HISTORY,
         tables::LOCATIONS,
+        tables::LISTINGS,
     ] {
         txn.open_table(table)?;
     }

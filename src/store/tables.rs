@@ -28,6 +28,8 @@ pub const CARD_CODES: TableDefinition<'static, &'static str, &'static str> = Tab
 pub const CARD_HISTORY: Records = TableDefinition::new("card_history");
 /// Locations (存放地点 tree nodes), by id.
 pub const LOCATIONS: Records = TableDefinition::new("locations");
+/// Listings (入仓申请 and their platform track), by id.
+pub const LISTINGS: Records = TableDefinition::new("listings");
 /// Photos by content hash (SHA-256 hex) → image bytes.
 pub const PHOTOS: TableDefinition<'static, &'static str, &'static [u8]> = TableDefinition::new("photos");
 /// The audit chain, by sequence number.

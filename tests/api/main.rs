@@ -6,6 +6,7 @@ mod cli;
 mod helpers;
 mod http_basics;
 mod import;
+mod listings;
 mod locations;
 mod photos;
 mod roles;

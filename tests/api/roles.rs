@@ -94,6 +94,36 @@ fn table() -> Vec<Route> {
         route(Method::PATCH, "/api/v1/locations/{id}", Only(&[Clerk])),
         route(Method::DELETE, "/api/v1/locations/{id}", Only(&[Clerk])),
         route(Method::GET, "/api/v1/quality", Only(&[Clerk, Reviewer, OtherClerk, Authority, OtherAuthority])),
+        route(
+            Method::GET,
+            "/api/v1/listings",
+            Only(&[Clerk, Reviewer, OtherClerk, Authority, OtherAuthority, Province]),
+        ),
+        route(Method::POST, "/api/v1/listings", Only(&[Clerk])),
+        route(Method::GET, "/api/v1/listings/{id}", Only(&[Clerk, Reviewer, Authority, Province])),
+        route(Method::PATCH, "/api/v1/listings/{id}", Only(&[Clerk])),
+        route(Method::POST, "/api/v1/listings/{id}/submit", Only(&[Clerk])),
+        route(Method::POST, "/api/v1/listings/{id}/review", Only(&[Reviewer])),
+        route(Method::POST, "/api/v1/listings/{id}/exit", Only(&[Clerk])),
+        route(Method::POST, "/api/v1/listings/{id}/authority-review", Only(&[Authority])),
+        route(Method::POST, "/api/v1/listings/{id}/submit-central", Only(&[Province])),
+        route(Method::POST, "/api/v1/listings/{id}/cancel", Only(&[Clerk])),
+        route(Method::POST, "/api/v1/listings/{id}/result", Only(&[Clerk])),
+        route(
+            Method::GET,
+            "/api/v1/plaza/warehouse",
+            Only(&[Clerk, Reviewer, OtherClerk, Authority, OtherAuthority, Province, National]),
+        ),
+        route(
+            Method::GET,
+            "/api/v1/plaza/transfer",
+            Only(&[Clerk, Reviewer, OtherClerk, Authority, OtherAuthority, Province, National]),
+        ),
+        route(
+            Method::GET,
+            "/api/v1/plaza/share",
+            Only(&[Clerk, Reviewer, OtherClerk, Authority, OtherAuthority, Province, National]),
+        ),
         // Last: its wrong password counts towards the client address's failed logins.
         route(Method::POST, "/api/v1/login", Public),
     ]
@@ -127,6 +157,7 @@ struct World {
     spare_user_id: String,
     card_id: String,
     location_id: String,
+    listing_id: String,
 }
 
 impl World {
@@ -148,6 +179,11 @@ impl World {
         assert_eq!(status, StatusCode::CREATED, "{card}");
         let (status, location) = clerk.post("/api/v1/locations", &json!({"name": "机关大院"})).await;
         assert_eq!(status, StatusCode::CREATED, "{location}");
+        let (_, idle) = clerk
+            .post("/api/v1/cards", &card_body("ZC002", "台式计算机", "A02010105", 1, 100_000, 50_000, "idle"))
+            .await;
+        let (status, listing) = clerk.post("/api/v1/listings", &listing_body(idle["id"].as_str().unwrap(), true)).await;
+        assert_eq!(status, StatusCode::CREATED, "{listing}");
         let mut sessions = Vec::new();
         for &who in roles {
             let (username, password) = match who {
@@ -190,6 +226,7 @@ impl World {
             spare_user_id: spare["id"].as_str().unwrap().to_owned(),
             card_id: card["id"].as_str().unwrap().to_owned(),
             location_id: location["id"].as_str().unwrap().to_owned(),
+            listing_id: listing["id"].as_str().unwrap().to_owned(),
         }
     }
 
@@ -199,8 +236,16 @@ impl World {
             .replace("/users/{id}", &format!("/users/{}", self.spare_user_id))
             .replace("/cards/{id}", &format!("/cards/{}", self.card_id))
             .replace("/locations/{id}", &format!("/locations/{}", self.location_id))
+            .replace("/listings/{id}", &format!("/listings/{}", self.listing_id))
             .replace("{hash}", &"0".repeat(64))
     }
+}
+
+fn listing_body(card_id: &str, national: bool) -> Value {
+    json!({
+        "card_id": card_id, "mode": "transfer", "national": national, "scope": if national { "national" } else { "city" },
+        "source": "routine", "contact_name": "王丽", "contact_phone": "024-1", "submit": true
+    })
 }
 
 fn kind_region(region: &str) -> &str {
@@ -227,6 +272,17 @@ fn body_for(method: &Method, template: &str, n: usize) -> Option<Value> {
         }
         "/api/v1/locations" => json!({"name": format!("院落{n}")}),
         "/api/v1/locations/{id}" => json!({"name": "机关大院"}),
+        "/api/v1/listings" => listing_body("c1", false),
+        "/api/v1/listings/{id}" => {
+            json!({"mode": "transfer", "national": false, "scope": "city", "source": "routine", "contact_name": "x", "contact_phone": "1"})
+        }
+        "/api/v1/listings/{id}/review"
+        | "/api/v1/listings/{id}/authority-review"
+        | "/api/v1/listings/{id}/submit-central" => json!({"decision": "approve"}),
+        "/api/v1/listings/{id}/exit" => json!({"reason": "自用"}),
+        "/api/v1/listings/{id}/result" => {
+            json!({"method": "other", "receiver_name": "x", "date": "2026-01-01", "quantity": 1, "note": ""})
+        }
         _ => json!({}),
     })
 }

@@ -1,0 +1,499 @@
+//! 入仓申请 and its approvals: create, edit, submit, review (entry and exit), exit, the platform
+//! track (authority review, 报送至中央), cancel, result. Every state change goes through
+//! `domain::listing::transition` inside one audited transaction.
+
+use axum::extract::State as AxumState;
+use axum::http::StatusCode;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::domain::DomainError;
+use crate::domain::audit::{self, AuditEntry};
+use crate::domain::clock;
+use crate::domain::listing::{
+    self, Listing, ListingAction, ListingFields, ListingResult, Mode, NationalState, Scope, State, Viewer,
+};
+use crate::domain::permission::Action;
+use crate::domain::user::{Role, User};
+use crate::store::{self, Store};
+
+use super::AppState;
+use super::card_views::{CardContext, CardView};
+use super::error::{ApiError, ErrorBody, blocking};
+use super::extract::{Json, Paged, Paging, Path, Query};
+use super::session::Ctx;
+
+/// The routes of this file.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_listings, create_listing))
+        .routes(routes!(get_listing, edit_listing))
+        .routes(routes!(submit))
+        .routes(routes!(review))
+        .routes(routes!(request_exit))
+        .routes(routes!(authority_review))
+        .routes(routes!(submit_central))
+        .routes(routes!(cancel))
+        .routes(routes!(record_result))
+}
+
+/// The listing as the API shows it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ListingView {
+    /// Opaque id.
+    pub id: String,
+    /// The card offered.
+    pub card_id: String,
+    /// The offering unit.
+    pub unit_id: String,
+    /// Its name.
+    pub unit_name: String,
+    /// Its region.
+    pub region: String,
+    /// The region's name.
+    pub region_name: String,
+    /// Its 主管部门.
+    pub department: String,
+    /// 调剂 / 共享.
+    pub mode: Mode,
+    /// 是否纳入全国调剂共享平台.
+    pub national: bool,
+    /// 调剂共享范围.
+    pub scope: Scope,
+    /// 资产描述.
+    pub description: String,
+    /// 状况.
+    pub condition: String,
+    /// 来源.
+    pub source: listing::Source,
+    /// 联系人.
+    pub contact_name: String,
+    /// 联系电话.
+    pub contact_phone: String,
+    /// Warehouse track.
+    pub state: State,
+    /// Platform track.
+    pub national_state: NationalState,
+    /// The last refusal's or the exit's reason.
+    pub reason: Option<String>,
+    /// The recorded result.
+    pub result: Option<ListingResult>,
+    /// The card's facts.
+    pub card: CardView,
+    /// RFC 3339.
+    pub created_at: String,
+    /// RFC 3339.
+    pub published_at: Option<String>,
+    /// RFC 3339.
+    pub updated_at: String,
+    /// What the caller may do now.
+    pub actions: Vec<&'static str>,
+}
+
+/// The actor of the listing rules for a user.
+pub fn actor_of(user: &User) -> listing::Actor {
+    listing::Actor { role: user.role, unit_id: user.unit_id.clone(), region: user.region.clone() }
+}
+
+/// The viewer of the plazas for a user.
+pub fn viewer_of(store: &Store, user: &User) -> Result<Viewer, ApiError> {
+    let department = match &user.unit_id {
+        Some(id) => store.read(|r| store::units::get(r, id))?.map(|u| u.department),
+        None => None,
+    };
+    Ok(Viewer { role: user.role, unit_id: user.unit_id.clone(), region: user.region.clone(), department })
+}
+
+/// Views of many listings at once.
+pub fn views(store: &Store, user: &User, listings: &[Listing]) -> Result<Vec<ListingView>, ApiError> {
+    let mut unit_ids: Vec<String> = listings.iter().map(|l| l.unit_id.clone()).collect();
+    unit_ids.sort();
+    unit_ids.dedup();
+    let reference = store.reference();
+    let context = store.read(|r| CardContext::load(r, reference.clone(), &unit_ids))?;
+    let actor = actor_of(user);
+    listings
+        .iter()
+        .map(|l| {
+            let card = store
+                .read(|r| store::cards::get(r, &l.card_id))?
+                .ok_or_else(|| ApiError::NotFound("入仓资产的卡片不存在".to_owned()))?;
+            let card = context.view(&card);
+            Ok(ListingView {
+                id: l.id.clone(),
+                card_id: l.card_id.clone(),
+                unit_id: l.unit_id.clone(),
+                unit_name: card.unit_name.clone(),
+                region: l.unit_region.to_string(),
+                region_name: reference.region_name(l.unit_region.as_str()),
+                department: l.unit_department.clone(),
+                mode: l.mode,
+                national: l.national,
+                scope: l.scope,
+                description: l.description.clone(),
+                condition: l.condition.clone(),
+                source: l.source,
+                contact_name: l.contact_name.clone(),
+                contact_phone: l.contact_phone.clone(),
+                state: l.state,
+                national_state: l.national_state,
+                reason: l.reason.clone(),
+                result: l.result.clone(),
+                card,
+                created_at: l.created_at.clone(),
+                published_at: l.published_at.clone(),
+                updated_at: l.updated_at.clone(),
+                actions: listing::allowed_actions(l, &actor),
+            })
+        })
+        .collect()
+}
+
+/// Whether the user may read the listing: its unit, the region's authority or province, or a
+/// viewer of a plaza where it shows.
+fn may_read(user: &User, viewer: &Viewer, l: &Listing) -> bool {
+    match user.role {
+        Role::Clerk | Role::Reviewer if user.unit_id.as_deref() == Some(l.unit_id.as_str()) => true,
+        Role::Authority | Role::Province if user.region.contains(&l.unit_region) => true,
+        _ => l.in_warehouse_plaza() && listing::visible(l, viewer),
+    }
+}
+
+/// Filters of `GET /listings`.
+#[derive(Deserialize, IntoParams)]
+pub struct ListingFilter {
+    /// Warehouse track.
+    pub state: Option<State>,
+    /// Platform track.
+    pub national_state: Option<NationalState>,
+    /// 调剂 / 共享.
+    pub mode: Option<Mode>,
+    /// Platform listings only (or local only).
+    pub national: Option<bool>,
+    /// 资产编号 or name contains this.
+    pub q: Option<String>,
+    /// 1-based page number.
+    pub page: Option<u32>,
+    /// Items per page, at most 200.
+    pub page_size: Option<u32>,
+}
+
+/// The unit's listings (authority, province: the region's), newest first.
+#[utoipa::path(get, path = "/api/v1/listings", tag = "listings", params(ListingFilter),
+    responses((status = 200, body = Paged<ListingView>), (status = 403, body = ErrorBody)))]
+async fn list_listings(
+    AxumState(state): AxumState<AppState>,
+    ctx: Ctx,
+    Query(filter): Query<ListingFilter>,
+) -> Result<Json<Paged<ListingView>>, ApiError> {
+    ctx.require(Action::ListingsRead)?;
+    let paging = Paging { page: filter.page, page_size: filter.page_size };
+    paging.checked()?;
+    let store = state.store.clone();
+    let page = blocking(move || {
+        let user = &ctx.user;
+        let mine = |l: &Listing| match user.role {
+            Role::Clerk | Role::Reviewer => user.unit_id.as_deref() == Some(l.unit_id.as_str()),
+            _ => user.region.contains(&l.unit_region),
+        };
+        let q = filter.q.as_deref().map(str::trim).unwrap_or("");
+        let cards = store.read(store::cards::all)?;
+        let mut listings: Vec<Listing> = store
+            .read(store::listings::all)?
+            .into_iter()
+            .filter(mine)
+            .filter(|l| filter.state.is_none_or(|s| l.state == s))
+            .filter(|l| filter.national_state.is_none_or(|s| l.national_state == s))
+            .filter(|l| filter.mode.is_none_or(|m| l.mode == m))
+            .filter(|l| filter.national.is_none_or(|n| l.national == n))
+            .filter(|l| {
+                q.is_empty()
+                    || cards.iter().any(|c| c.id == l.card_id && (c.name.contains(q) || c.asset_code.contains(q)))
+            })
+            .collect();
+        listings.sort_by(|a, b| b.updated_at.cmp(&a.updated_at).then(b.id.cmp(&a.id)));
+        let page = paging.apply(listings)?;
+        Ok(Paged {
+            items: views(&store, user, &page.items)?,
+            total: page.total,
+            page: page.page,
+            page_size: page.page_size,
+        })
+    })
+    .await?;
+    Ok(Json(page))
+}
+
+/// `POST /listings` body.
+#[derive(Deserialize, ToSchema)]
+pub struct NewListing {
+    /// The card to offer (publishable, of the clerk's unit).
+    pub card_id: String,
+    /// The listing's fields.
+    #[serde(flatten)]
+    pub fields: ListingFields,
+    /// Submit at once (otherwise a draft).
+    #[serde(default)]
+    pub submit: bool,
+}
+
+fn one(store: &Store, user: &User, listing: &Listing) -> Result<ListingView, ApiError> {
+    views(store, user, std::slice::from_ref(listing))?.pop().ok_or_else(|| ApiError::Internal("empty view".to_owned()))
+}
+
+/// 入仓申请: offers a publishable card (draft, or submitted at once).
+#[utoipa::path(post, path = "/api/v1/listings", tag = "listings", request_body = NewListing,
+    responses((status = 201, body = ListingView), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn create_listing(
+    AxumState(state): AxumState<AppState>,
+    ctx: Ctx,
+    Json(body): Json<NewListing>,
+) -> Result<(StatusCode, Json<ListingView>), ApiError> {
+    ctx.require(Action::ListingsCreate)?;
+    let store = state.store.clone();
+    let view = blocking(move || {
+        let user = &ctx.user;
+        let listing = store.write(&audit::Actor::user(user), |tx| {
+            let card = store::cards::get(tx, &body.card_id)?
+                .ok_or_else(|| DomainError::NotFound("资产卡片不存在".to_owned()))?;
+            let unit =
+                store::units::get(tx, &card.unit_id)?.ok_or_else(|| DomainError::NotFound("单位不存在".to_owned()))?;
+            let now = clock::now_rfc3339();
+            let actor = actor_of(user);
+            let mut listing = listing::create(
+                tx.next_id("L")?,
+                card.id.clone(),
+                card.publishable(),
+                &unit.id,
+                unit.region.clone(),
+                unit.department.clone(),
+                &actor,
+                &body.fields,
+                &now,
+            )
+            .map_err(DomainError::from)?;
+            if body.submit {
+                listing =
+                    listing::transition(&listing, &actor, &ListingAction::Submit, &now).map_err(DomainError::from)?;
+            }
+            let entry = store::listings::create(tx, &listing, &user.username)?;
+            Ok((listing, entry))
+        })?;
+        one(&store, user, &listing)
+    })
+    .await?;
+    Ok((StatusCode::CREATED, Json(view)))
+}
+
+/// One listing, with the actions the caller may take.
+#[utoipa::path(get, path = "/api/v1/listings/{id}", tag = "listings", params(("id" = String, Path)),
+    responses((status = 200, body = ListingView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn get_listing(
+    AxumState(state): AxumState<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Json<ListingView>, ApiError> {
+    if ctx.require(Action::ListingsRead).is_err() {
+        ctx.require(Action::PlazaRead)?;
+    }
+    let store = state.store.clone();
+    let view = blocking(move || {
+        let listing = store
+            .read(|r| store::listings::get(r, &id))?
+            .ok_or_else(|| ApiError::NotFound("入仓申请不存在".to_owned()))?;
+        let viewer = viewer_of(&store, &ctx.user)?;
+        if !may_read(&ctx.user, &viewer, &listing) {
+            return Err(ApiError::Forbidden("无权查看该入仓资产".to_owned()));
+        }
+        one(&store, &ctx.user, &listing)
+    })
+    .await?;
+    Ok(Json(view))
+}
+
+/// Edits a draft or returned request.
+#[utoipa::path(patch, path = "/api/v1/listings/{id}", tag = "listings", params(("id" = String, Path)), request_body = ListingFields,
+    responses((status = 200, body = ListingView), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn edit_listing(
+    AxumState(state): AxumState<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Json(fields): Json<ListingFields>,
+) -> Result<Json<ListingView>, ApiError> {
+    ctx.require(Action::ListingsCreate)?;
+    let store = state.store.clone();
+    let view = blocking(move || {
+        let user = &ctx.user;
+        let listing = store.write(&audit::Actor::user(user), |tx| {
+            let current =
+                store::listings::get(tx, &id)?.ok_or_else(|| DomainError::NotFound("入仓申请不存在".to_owned()))?;
+            let next =
+                listing::edit(&current, &actor_of(user), &fields, &clock::now_rfc3339()).map_err(DomainError::from)?;
+            store::listings::put(tx, &next)?;
+            let entry = AuditEntry::new(
+                "listing_edited",
+                format!("listing:{id}"),
+                format!("修改入仓申请 {id}"),
+                Some(next.unit_region.to_string()),
+            );
+            Ok((next, entry))
+        })?;
+        one(&store, user, &listing)
+    })
+    .await?;
+    Ok(Json(view))
+}
+
+async fn act(state: AppState, ctx: Ctx, id: String, action: ListingAction) -> Result<Json<ListingView>, ApiError> {
+    let store = state.store.clone();
+    let view = blocking(move || {
+        let user = &ctx.user;
+        let listing = store.write(&audit::Actor::user(user), |tx| {
+            store::listings::act(tx, &id, &actor_of(user), &user.username, &action, &clock::now_rfc3339())
+        })?;
+        one(&store, user, &listing)
+    })
+    .await?;
+    Ok(Json(view))
+}
+
+/// 提交入仓申请.
+#[utoipa::path(post, path = "/api/v1/listings/{id}/submit", tag = "listings", params(("id" = String, Path)),
+    responses((status = 200, body = ListingView), (status = 409, body = ErrorBody)))]
+async fn submit(
+    AxumState(state): AxumState<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Json<ListingView>, ApiError> {
+    ctx.require(Action::ListingsCreate)?;
+    act(state, ctx, id, ListingAction::Submit).await
+}
+
+/// 同意 / 不同意.
+#[derive(Debug, Clone, Copy, Deserialize, ToSchema, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Decision {
+    /// 同意
+    Approve,
+    /// 不同意 / 驳回
+    Reject,
+}
+
+/// A review decision.
+#[derive(Deserialize, ToSchema)]
+pub struct ReviewBody {
+    /// approve or reject.
+    pub decision: Decision,
+    /// Required when rejecting.
+    pub reason: Option<String>,
+    /// The final scope (authority review only): province or national.
+    pub scope: Option<Scope>,
+}
+
+/// 入仓审批 / 退仓审批: acts on the pending entry or exit.
+#[utoipa::path(post, path = "/api/v1/listings/{id}/review", tag = "listings", params(("id" = String, Path)), request_body = ReviewBody,
+    responses((status = 200, body = ListingView), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn review(
+    AxumState(state): AxumState<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Json(body): Json<ReviewBody>,
+) -> Result<Json<ListingView>, ApiError> {
+    ctx.require(Action::ListingsReview)?;
+    let store = state.store.clone();
+    let lookup = id.clone();
+    let current = blocking(move || {
+        store.read(|r| store::listings::get(r, &lookup))?.ok_or_else(|| ApiError::NotFound("入仓申请不存在".to_owned()))
+    })
+    .await?;
+    let approve = body.decision == Decision::Approve;
+    let action = if current.state == State::PendingExit {
+        ListingAction::ReviewExit { approve, reason: body.reason }
+    } else {
+        ListingAction::ReviewEntry { approve, reason: body.reason }
+    };
+    act(state, ctx, id, action).await
+}
+
+/// `POST /listings/{id}/exit` body.
+#[derive(Deserialize, ToSchema)]
+pub struct ExitBody {
+    /// 退仓原因.
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// 退仓申请.
+#[utoipa::path(post, path = "/api/v1/listings/{id}/exit", tag = "listings", params(("id" = String, Path)), request_body = ExitBody,
+    responses((status = 200, body = ListingView), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn request_exit(
+    AxumState(state): AxumState<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Json(body): Json<ExitBody>,
+) -> Result<Json<ListingView>, ApiError> {
+    ctx.require(Action::ListingsCreate)?;
+    act(state, ctx, id, ListingAction::RequestExit { reason: body.reason }).await
+}
+
+/// 调整调剂共享范围 / 审核同意 (or 驳回).
+#[utoipa::path(post, path = "/api/v1/listings/{id}/authority-review", tag = "listings", params(("id" = String, Path)), request_body = ReviewBody,
+    responses((status = 200, body = ListingView), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn authority_review(
+    AxumState(state): AxumState<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Json(body): Json<ReviewBody>,
+) -> Result<Json<ListingView>, ApiError> {
+    ctx.require(Action::ListingsAuthorityReview)?;
+    let action = ListingAction::AuthorityReview {
+        approve: body.decision == Decision::Approve,
+        scope: body.scope,
+        reason: body.reason,
+    };
+    act(state, ctx, id, action).await
+}
+
+/// 报送至中央 (or 驳回).
+#[utoipa::path(post, path = "/api/v1/listings/{id}/submit-central", tag = "listings", params(("id" = String, Path)), request_body = ReviewBody,
+    responses((status = 200, body = ListingView), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn submit_central(
+    AxumState(state): AxumState<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Json(body): Json<ReviewBody>,
+) -> Result<Json<ListingView>, ApiError> {
+    ctx.require(Action::ListingsSubmitCentral)?;
+    let action = ListingAction::SubmitCentral { approve: body.decision == Decision::Approve, reason: body.reason };
+    act(state, ctx, id, action).await
+}
+
+/// 取消调剂共享 (after the exit was approved): frees the card.
+#[utoipa::path(post, path = "/api/v1/listings/{id}/cancel", tag = "listings", params(("id" = String, Path)),
+    responses((status = 200, body = ListingView), (status = 409, body = ErrorBody)))]
+async fn cancel(
+    AxumState(state): AxumState<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Json<ListingView>, ApiError> {
+    ctx.require(Action::ListingsCreate)?;
+    act(state, ctx, id, ListingAction::Cancel).await
+}
+
+/// 登记调剂结果.
+#[utoipa::path(post, path = "/api/v1/listings/{id}/result", tag = "listings", params(("id" = String, Path)), request_body = ListingResult,
+    responses((status = 200, body = ListingView), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn record_result(
+    AxumState(state): AxumState<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Json(body): Json<ListingResult>,
+) -> Result<Json<ListingView>, ApiError> {
+    ctx.require(Action::ListingsCreate)?;
+    if clock::parse_date(&body.date).is_none() {
+        return Err(ApiError::Invalid(format!("日期“{}”无效，应为 YYYY-MM-DD", body.date)));
+    }
+    act(state, ctx, id, ListingAction::RecordResult(body)).await
+}

@@ -1,0 +1,165 @@
+//! 公物仓广场, 调剂广场, 共享广场: the published listings the caller may see (SPEC §7), with
+//! keyword, category, mode, region and value filters, three sorts, and totals.
+
+use axum::extract::State as AxumState;
+use serde::Deserialize;
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::domain::card::category_prefix;
+use crate::domain::listing::{self, Listing, Mode, NationalState};
+use crate::domain::permission::Action;
+use crate::domain::region::RegionCode;
+use crate::store::{self, Store};
+
+use super::AppState;
+use super::error::{ApiError, ErrorBody, blocking};
+use super::extract::{Json, Paged, Paging, Query};
+use super::listings::{ListingView, viewer_of, views};
+use super::session::Ctx;
+
+/// The routes of this file.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(warehouse)).routes(routes!(transfer)).routes(routes!(share))
+}
+
+/// Plaza sorts.
+#[derive(Debug, Clone, Copy, Default, Deserialize, ToSchema, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum PlazaSort {
+    /// 最新发布 (default).
+    #[default]
+    Newest,
+    /// 原值从高到低.
+    Value,
+    /// 就近: same county, city, province first.
+    Nearest,
+}
+
+/// Plaza filters.
+#[derive(Deserialize, IntoParams)]
+pub struct PlazaFilter {
+    /// Chinese substring over name, spec, brand, description.
+    pub q: Option<String>,
+    /// Category code (prefix; padded codes like A05010000 mean A0501…).
+    pub category: Option<String>,
+    /// 调剂 / 共享 (warehouse plaza).
+    pub mode: Option<Mode>,
+    /// Within this region.
+    pub region: Option<String>,
+    /// 原值 at least (fen).
+    pub min_value_fen: Option<i64>,
+    /// 原值 at most (fen).
+    pub max_value_fen: Option<i64>,
+    /// newest, value or nearest.
+    #[param(inline)]
+    pub sort: Option<PlazaSort>,
+    /// 1-based page number.
+    pub page: Option<u32>,
+    /// Items per page, at most 200.
+    pub page_size: Option<u32>,
+}
+
+fn distance(a: &RegionCode, b: &RegionCode) -> u8 {
+    let (a, b) = (a.as_str(), b.as_str());
+    if a == b {
+        0
+    } else if a[..4] == b[..4] {
+        1
+    } else if a[..2] == b[..2] {
+        2
+    } else {
+        3
+    }
+}
+
+fn plaza(
+    store: &Store,
+    ctx: &Ctx,
+    filter: &PlazaFilter,
+    shows: impl Fn(&Listing) -> bool,
+) -> Result<Paged<ListingView>, ApiError> {
+    let paging = Paging { page: filter.page, page_size: filter.page_size };
+    paging.checked()?;
+    let viewer = viewer_of(store, &ctx.user)?;
+    let region = filter.region.as_deref().filter(|r| !r.is_empty()).map(RegionCode::parse).transpose()?;
+    let q = filter.q.as_deref().map(str::trim).unwrap_or("");
+    let category = filter.category.as_deref().map(category_prefix).unwrap_or("");
+    let cards = store.read(store::cards::all)?;
+    let mut hits: Vec<(Listing, i64)> = store
+        .read(store::listings::all)?
+        .into_iter()
+        .filter(|l| shows(l) && listing::visible(l, &viewer))
+        .filter(|l| filter.mode.is_none_or(|m| l.mode == m))
+        .filter(|l| region.as_ref().is_none_or(|r| r.contains(&l.unit_region)))
+        .filter_map(|l| {
+            let card = cards.iter().find(|c| c.id == l.card_id)?;
+            let text_ok =
+                q.is_empty() || [&card.name, &card.spec, &card.brand, &l.description].iter().any(|f| f.contains(q));
+            let value = card.original_value_fen;
+            let value_ok =
+                filter.min_value_fen.is_none_or(|m| value >= m) && filter.max_value_fen.is_none_or(|m| value <= m);
+            (text_ok && value_ok && (category.is_empty() || card.category.starts_with(category))).then_some((l, value))
+        })
+        .collect();
+    match filter.sort.unwrap_or_default() {
+        PlazaSort::Newest => hits.sort_by(|a, b| b.0.published_at.cmp(&a.0.published_at).then(b.0.id.cmp(&a.0.id))),
+        PlazaSort::Value => hits.sort_by(|a, b| b.1.cmp(&a.1).then(b.0.id.cmp(&a.0.id))),
+        PlazaSort::Nearest => hits.sort_by(|a, b| {
+            distance(&a.0.unit_region, &viewer.region)
+                .cmp(&distance(&b.0.unit_region, &viewer.region))
+                .then(b.0.published_at.cmp(&a.0.published_at))
+        }),
+    }
+    let page = paging.apply(hits.into_iter().map(|(l, _)| l).collect())?;
+    Ok(Paged {
+        items: views(store, &ctx.user, &page.items)?,
+        total: page.total,
+        page: page.page,
+        page_size: page.page_size,
+    })
+}
+
+/// 公物仓广场: listings of this node in the warehouse, visible to the caller.
+#[utoipa::path(get, path = "/api/v1/plaza/warehouse", tag = "plaza", params(PlazaFilter),
+    responses((status = 200, body = Paged<ListingView>), (status = 403, body = ErrorBody)))]
+async fn warehouse(
+    AxumState(state): AxumState<AppState>,
+    ctx: Ctx,
+    Query(filter): Query<PlazaFilter>,
+) -> Result<Json<Paged<ListingView>>, ApiError> {
+    ctx.require(Action::PlazaRead)?;
+    let store = state.store.clone();
+    Ok(Json(blocking(move || plaza(&store, &ctx, &filter, Listing::in_warehouse_plaza)).await?))
+}
+
+fn on_platform(l: &Listing, mode: Mode) -> bool {
+    l.mode == mode && l.national_state == NationalState::PublishedNational && l.in_warehouse_plaza()
+}
+
+/// 调剂广场: transfer listings published to the national platform.
+#[utoipa::path(get, path = "/api/v1/plaza/transfer", tag = "plaza", params(PlazaFilter),
+    responses((status = 200, body = Paged<ListingView>), (status = 403, body = ErrorBody)))]
+async fn transfer(
+    AxumState(state): AxumState<AppState>,
+    ctx: Ctx,
+    Query(filter): Query<PlazaFilter>,
+) -> Result<Json<Paged<ListingView>>, ApiError> {
+    ctx.require(Action::PlazaRead)?;
+    let store = state.store.clone();
+    Ok(Json(blocking(move || plaza(&store, &ctx, &filter, |l| on_platform(l, Mode::Transfer))).await?))
+}
+
+/// 共享广场: sharing listings published to the national platform.
+#[utoipa::path(get, path = "/api/v1/plaza/share", tag = "plaza", params(PlazaFilter),
+    responses((status = 200, body = Paged<ListingView>), (status = 403, body = ErrorBody)))]
+async fn share(
+    AxumState(state): AxumState<AppState>,
+    ctx: Ctx,
+    Query(filter): Query<PlazaFilter>,
+) -> Result<Json<Paged<ListingView>>, ApiError> {
+    ctx.require(Action::PlazaRead)?;
+    let store = state.store.clone();
+    Ok(Json(blocking(move || plaza(&store, &ctx, &filter, |l| on_platform(l, Mode::Share))).await?))
+}

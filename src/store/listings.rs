@@ -1,0 +1,167 @@
+//! Listings and their effect on cards: a listing holds its card (`active_listing_id`) from the
+//! entry request until it is completed or withdrawn and off the platform; a recorded transfer
+//! moves the card out of the unit's ledger.
+
+use crate::domain::DomainError;
+use crate::domain::audit::AuditEntry;
+use crate::domain::card::AssetCard;
+use crate::domain::listing::{self, Actor, Listing, ListingAction, ListingResult, ResultMethod, State};
+
+use super::cards::{self, HistoryEntry, HistorySource};
+use super::tables::LISTINGS;
+use super::{Read, Result, Tx};
+
+/// A listing by id.
+pub fn get(r: &impl Read, id: &str) -> Result<Option<Listing>> {
+    r.get(LISTINGS, id)
+}
+
+/// Every listing.
+pub fn all(r: &impl Read) -> Result<Vec<Listing>> {
+    r.scan(LISTINGS)
+}
+
+/// Stores a listing.
+pub fn put(tx: &Tx, listing: &Listing) -> Result<()> {
+    tx.put(LISTINGS, &listing.id, listing)
+}
+
+fn card_of(tx: &Tx, listing: &Listing) -> Result<AssetCard> {
+    cards::get(tx, &listing.card_id)?.ok_or_else(|| DomainError::NotFound("入仓资产的卡片不存在".to_owned()).into())
+}
+
+fn history(username: &str, field: &str, after: String, note: String, now: &str) -> HistoryEntry {
+    HistoryEntry {
+        at: now.to_owned(),
+        username: username.to_owned(),
+        field: field.to_owned(),
+        before: String::new(),
+        after,
+        note,
+        source: HistorySource::Listing,
+    }
+}
+
+/// Creates a listing for a card and makes the card held by it.
+pub fn create(tx: &Tx, listing: &Listing, username: &str) -> Result<AuditEntry> {
+    let mut card = card_of(tx, listing)?;
+    if let Some(other) = &card.active_listing_id {
+        return Err(DomainError::Conflict {
+            message: format!("该资产已在入仓申请 {other} 中，请勿重复提交；如需变更请先办理退仓"),
+            state: Some("in_listing".to_owned()),
+        }
+        .into());
+    }
+    card.active_listing_id = Some(listing.id.clone());
+    cards::update(tx, &card)?;
+    put(tx, listing)?;
+    let what = if listing.state == State::PendingEntry { "提交入仓申请" } else { "保存入仓申请草稿" };
+    cards::record(
+        tx,
+        &card.id,
+        [history(username, "入仓申请", what.to_owned(), format!("入仓单 {}", listing.id), &listing.created_at)],
+    )?;
+    let summary = format!("{what}：{} {}（{}）", card.asset_code, card.name, listing.id);
+    Ok(AuditEntry::new(
+        "listing_created",
+        format!("listing:{}", listing.id),
+        summary,
+        Some(listing.unit_region.to_string()),
+    ))
+}
+
+fn result_text(result: &ListingResult) -> String {
+    let method = match result.method {
+        ResultMethod::Allocation => "无偿调拨",
+        ResultMethod::SharedUse => "共享使用",
+        ResultMethod::Lease => "出租",
+        ResultMethod::Loan => "出借",
+        ResultMethod::Other => "其他",
+    };
+    format!("{method}：{}，{}，数量 {}", result.receiver_name, result.date, result.quantity)
+}
+
+/// Runs one action through [`listing::transition`] and applies its effect on the card, in the
+/// caller's transaction. A refused action writes nothing.
+pub fn act(
+    tx: &Tx,
+    id: &str,
+    actor: &Actor,
+    username: &str,
+    action: &ListingAction,
+    now: &str,
+) -> Result<(Listing, AuditEntry)> {
+    let current = get(tx, id)?.ok_or_else(|| DomainError::NotFound("入仓申请不存在".to_owned()))?;
+    let next = listing::transition(&current, actor, action, now).map_err(DomainError::from)?;
+    let mut card = card_of(tx, &next)?;
+    let mut lines = Vec::new();
+    if current.state != next.state {
+        match next.state {
+            State::Published if current.state == State::PendingEntry => {
+                lines.push(history(username, "入仓", "进入公物仓广场".to_owned(), format!("入仓单 {id}"), now))
+            }
+            State::Withdrawn => {
+                lines.push(history(username, "退仓", "退出公物仓广场".to_owned(), format!("入仓单 {id}"), now))
+            }
+            State::Completed => {
+                if let Some(result) = &next.result {
+                    lines.push(history(username, "登记调剂结果", result_text(result), result.note.clone(), now));
+                    if result.method == ResultMethod::Allocation {
+                        card.transferred_to = Some(format!("{}（入仓单 {id}）", result.receiver_name));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    if !next.holds_card() && card.active_listing_id.as_deref() == Some(id) {
+        card.active_listing_id = None;
+    }
+    cards::update(tx, &card)?;
+    cards::record(tx, &card.id, lines)?;
+    put(tx, &next)?;
+    let summary = format!(
+        "{}：{} {}（{}）→ {:?}/{:?}{}",
+        action_label(action),
+        card.asset_code,
+        card.name,
+        id,
+        next.state,
+        next.national_state,
+        next.reason.as_deref().map(|r| format!("，理由：{r}")).unwrap_or_default()
+    );
+    Ok((
+        next,
+        AuditEntry::new(action_name(action), format!("listing:{id}"), summary, Some(current.unit_region.to_string())),
+    ))
+}
+
+fn action_label(action: &ListingAction) -> &'static str {
+    match action {
+        ListingAction::Submit => "提交入仓申请",
+        ListingAction::ReviewEntry { approve: true, .. } => "入仓审批同意",
+        ListingAction::ReviewEntry { .. } => "入仓审批不同意",
+        ListingAction::RequestExit { .. } => "提交退仓申请",
+        ListingAction::ReviewExit { approve: true, .. } => "退仓审批同意",
+        ListingAction::ReviewExit { .. } => "退仓审批不同意",
+        ListingAction::AuthorityReview { approve: true, .. } => "主管部门审核同意",
+        ListingAction::AuthorityReview { .. } => "主管部门驳回",
+        ListingAction::SubmitCentral { approve: true, .. } => "报送至中央",
+        ListingAction::SubmitCentral { .. } => "省财政厅驳回",
+        ListingAction::Cancel => "取消调剂共享",
+        ListingAction::RecordResult(_) => "登记调剂结果",
+    }
+}
+
+fn action_name(action: &ListingAction) -> &'static str {
+    match action {
+        ListingAction::Submit => "listing_submitted",
+        ListingAction::ReviewEntry { .. } => "listing_entry_reviewed",
+        ListingAction::RequestExit { .. } => "listing_exit_requested",
+        ListingAction::ReviewExit { .. } => "listing_exit_reviewed",
+        ListingAction::AuthorityReview { .. } => "listing_authority_reviewed",
+        ListingAction::SubmitCentral { .. } => "listing_submitted_central",
+        ListingAction::Cancel => "listing_cancelled",
+        ListingAction::RecordResult(_) => "listing_result_recorded",
+    }
+}

@@ -1,0 +1,247 @@
+use gongwucang::domain::node::NodeKind;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::helpers::*;
+
+fn entry(card_id: &str, national: bool, scope: &str, submit: bool) -> Value {
+    json!({
+        "card_id": card_id, "mode": "transfer", "national": national, "scope": scope, "description": "九成新，可正常使用",
+        "condition": "良好", "source": "routine", "contact_name": "王丽", "contact_phone": "024-22861234", "submit": submit
+    })
+}
+
+struct Unit {
+    clerk: Session,
+    reviewer: Session,
+}
+
+async fn unit(app: &TestApp, admin: &Session, region: &str, code: &str) -> Unit {
+    app.create_unit(admin, region, code, &format!("单位{code}")).await;
+    let login = format!("{region}{code}");
+    Unit { clerk: app.login_first_time(&format!("{login}jb")).await, reviewer: app.login_first_time(&login).await }
+}
+
+async fn idle_card(clerk: &Session, code: &str) -> String {
+    let (status, card) =
+        clerk.post("/api/v1/cards", &card_body(code, "台式计算机", "A02010105", 1, 568_000, 120_000, "idle")).await;
+    assert_eq!(status, StatusCode::CREATED, "{card}");
+    card["id"].as_str().unwrap().to_owned()
+}
+
+async fn listed(clerk: &Session, body: Value) -> String {
+    let (status, listing) = clerk.post("/api/v1/listings", &body).await;
+    assert_eq!(status, StatusCode::CREATED, "{listing}");
+    listing["id"].as_str().unwrap().to_owned()
+}
+
+async fn decide(session: &Session, path: &str, decision: &str) -> (StatusCode, Value) {
+    session
+        .post(
+            path,
+            &json!({"decision": decision, "reason": if decision == "reject" { Some("信息不全") } else { None }}),
+        )
+        .await
+}
+
+#[tokio::test]
+async fn an_idle_card_enters_the_warehouse_plaza_and_leaves_it_again() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let heping = unit(&app, &admin, "210102", "001001").await;
+    let shenhe = unit(&app, &admin, "210103", "002001").await;
+    let card = idle_card(&heping.clerk, "ZC1").await;
+
+    let id = listed(&heping.clerk, entry(&card, false, "city", true)).await;
+    let path = format!("/api/v1/listings/{id}");
+    assert_eq!(heping.clerk.get(&format!("/api/v1/cards/{card}")).await.1["publishable"], false);
+    let (status, body) = heping.clerk.post("/api/v1/listings", &entry(&card, false, "city", true)).await;
+    assert_eq!(
+        (status, body["error"]["state"].as_str()),
+        (StatusCode::CONFLICT, Some("not_publishable")),
+        "one card, one active listing"
+    );
+    assert_eq!(heping.reviewer.todo().await.1["items"][0]["kind"], "entry_reviews");
+
+    let (status, published) = decide(&heping.reviewer, &format!("{path}/review"), "approve").await;
+    assert_eq!((status, published["state"].as_str()), (StatusCode::OK, Some("published")), "{published}");
+    assert_eq!(published["actions"], json!([]), "the reviewer has nothing more to do");
+    let plaza = shenhe.clerk.get("/api/v1/plaza/warehouse").await.1;
+    assert_eq!(plaza["total"], 1, "city scope: 沈河区 sees 和平区's listing");
+    assert_eq!(plaza["items"][0]["card"]["name"], "台式计算机");
+    assert_eq!(shenhe.clerk.get(&path).await.0, StatusCode::OK, "a plaza viewer opens the detail page");
+    assert_eq!(heping.clerk.get(&path).await.1["actions"], json!(["exit", "result"]));
+
+    let (status, _) = heping.clerk.post(&format!("{path}/exit"), &json!({"reason": ""})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "an exit needs its reason");
+    let (status, pending) = heping.clerk.post(&format!("{path}/exit"), &json!({"reason": "已盘活自用"})).await;
+    assert_eq!((status, pending["state"].as_str()), (StatusCode::OK, Some("pending_exit")));
+    let (_, withdrawn) = decide(&heping.reviewer, &format!("{path}/review"), "approve").await;
+    assert_eq!(withdrawn["state"], "withdrawn");
+    assert_eq!(shenhe.clerk.get("/api/v1/plaza/warehouse").await.1["total"], 0);
+    assert_eq!(
+        heping.clerk.get(&format!("/api/v1/cards/{card}")).await.1["publishable"],
+        true,
+        "a local listing frees its card at exit"
+    );
+    listed(&heping.clerk, entry(&card, false, "county", false)).await;
+}
+
+#[tokio::test]
+async fn a_rejected_request_comes_back_with_its_reason_and_is_resubmitted() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let u = unit(&app, &admin, "210102", "001001").await;
+    let id = listed(&u.clerk, entry(&idle_card(&u.clerk, "ZC1").await, false, "city", true)).await;
+    let path = format!("/api/v1/listings/{id}");
+    let (status, _) = u.reviewer.post(&format!("{path}/review"), &json!({"decision": "reject"})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "不同意 needs a reason");
+    let (_, returned) = decide(&u.reviewer, &format!("{path}/review"), "reject").await;
+    assert_eq!((returned["state"].as_str(), returned["reason"].as_str()), (Some("returned"), Some("信息不全")));
+    assert_eq!(
+        u.clerk.todo().await.1["items"].as_array().unwrap().iter().filter(|i| i["kind"] == "returned").count(),
+        1
+    );
+    let mut fix = entry("", false, "county", false);
+    fix["description"] = json!("补充了配置说明：i5/8G/256G");
+    let (status, edited) = u.clerk.patch(&path, &fix).await;
+    assert_eq!((status, edited["scope"].as_str()), (StatusCode::OK, Some("county")), "{edited}");
+    let (_, again) = u.clerk.post(&format!("{path}/submit"), &json!({})).await;
+    assert_eq!((again["state"].as_str(), again["reason"].as_str()), (Some("pending_entry"), None));
+    let (status, _) = u.clerk.patch(&path, &fix).await;
+    assert_eq!(status, StatusCode::CONFLICT, "a submitted request is not edited");
+}
+
+#[tokio::test]
+async fn two_reviewers_approving_at_once_make_one_transition() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let u = unit(&app, &admin, "210102", "001001").await;
+    let id = listed(&u.clerk, entry(&idle_card(&u.clerk, "ZC1").await, false, "city", true)).await;
+    let second = app.login("210102001001", CHANGED).await;
+    let path = format!("/api/v1/listings/{id}/review");
+    let (a, b) = tokio::join!(decide(&u.reviewer, &path, "approve"), decide(&second, &path, "approve"));
+    let mut statuses = [a.0, b.0];
+    statuses.sort();
+    assert_eq!(statuses, [StatusCode::OK, StatusCode::CONFLICT]);
+    let conflict = if a.0 == StatusCode::CONFLICT { a.1 } else { b.1 };
+    assert_eq!(conflict["error"]["state"], "published");
+    assert!(conflict["error"]["message"].as_str().unwrap().contains("已处理"));
+    let admin_audit = admin.audit("?action=listing_entry_reviewed").await.1;
+    assert_eq!(admin_audit["total"], 1);
+}
+
+#[tokio::test]
+async fn a_national_listing_goes_through_the_authority_and_is_cancelled_after_its_exit() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let u = unit(&app, &admin, "210102", "001001").await;
+    admin.create_user(&json!({"username": "czj", "name": "沈阳市财政局", "role": "authority", "region": "210100", "password": "Start2025x"})).await;
+    let authority = app.login("czj", "Start2025x").await;
+    authority.change_password("Start2025x", CHANGED).await;
+    let card = idle_card(&u.clerk, "ZC1").await;
+    let (status, body) = u.clerk.post("/api/v1/listings", &entry(&card, true, "city", true)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let id = listed(&u.clerk, entry(&card, true, "national", true)).await;
+    let path = format!("/api/v1/listings/{id}");
+    let (_, published) = decide(&u.reviewer, &format!("{path}/review"), "approve").await;
+    assert_eq!(
+        (published["state"].as_str(), published["national_state"].as_str()),
+        (Some("published"), Some("pending_authority"))
+    );
+    assert_eq!(authority.todo().await.1["items"][0]["kind"], "authority_reviews");
+    let (status, reviewed) =
+        authority.post(&format!("{path}/authority-review"), &json!({"decision": "approve", "scope": "province"})).await;
+    assert_eq!(status, StatusCode::OK, "{reviewed}");
+    assert_eq!(
+        (reviewed["national_state"].as_str(), reviewed["scope"].as_str()),
+        (Some("pending_province"), Some("province"))
+    );
+
+    let (status, body) = u.clerk.post(&format!("{path}/cancel"), &json!({})).await;
+    assert_eq!(status, StatusCode::CONFLICT, "cancel needs an approved exit first: {body}");
+    assert!(body["error"]["message"].as_str().unwrap().contains("退仓申请"));
+    u.clerk.post(&format!("{path}/exit"), &json!({"reason": "需要变更信息"})).await;
+    decide(&u.reviewer, &format!("{path}/review"), "approve").await;
+    assert_eq!(u.clerk.get(&format!("/api/v1/cards/{card}")).await.1["publishable"], false, "still on the platform");
+    let (status, cancelled) = u.clerk.post(&format!("{path}/cancel"), &json!({})).await;
+    assert_eq!((status, cancelled["national_state"].as_str()), (StatusCode::OK, Some("cancelled")));
+    assert_eq!(u.clerk.get(&format!("/api/v1/cards/{card}")).await.1["publishable"], true);
+}
+
+#[tokio::test]
+async fn a_province_node_submits_to_central_and_the_listing_reaches_the_transfer_plaza() {
+    let app = spawn_node(NodeKind::Province, "210000").await;
+    let admin = app.admin().await;
+    let u = unit(&app, &admin, "210000", "101001").await;
+    for (name, role) in [("sjgj", "authority"), ("czt", "province")] {
+        let (status, body) = admin
+            .create_user(
+                &json!({"username": name, "name": name, "role": role, "region": "210000", "password": "Start2025x"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+    }
+    let authority = app.login("sjgj", "Start2025x").await;
+    authority.change_password("Start2025x", CHANGED).await;
+    let province = app.login("czt", "Start2025x").await;
+    province.change_password("Start2025x", CHANGED).await;
+
+    let id = listed(&u.clerk, entry(&idle_card(&u.clerk, "ZC1").await, true, "national", true)).await;
+    let path = format!("/api/v1/listings/{id}");
+    decide(&u.reviewer, &format!("{path}/review"), "approve").await;
+    assert_eq!(
+        province.post(&format!("{path}/submit-central"), &json!({"decision": "approve"})).await.0,
+        StatusCode::CONFLICT
+    );
+    authority.post(&format!("{path}/authority-review"), &json!({"decision": "approve"})).await;
+    assert_eq!(province.todo().await.1["items"][0]["kind"], "province_submissions");
+    let (status, central) = province.post(&format!("{path}/submit-central"), &json!({"decision": "approve"})).await;
+    assert_eq!((status, central["national_state"].as_str()), (StatusCode::OK, Some("published_national")), "{central}");
+    assert_eq!(u.clerk.get("/api/v1/plaza/transfer").await.1["total"], 1);
+    assert_eq!(u.clerk.get("/api/v1/plaza/share").await.1["total"], 0);
+}
+
+#[tokio::test]
+async fn a_recorded_transfer_completes_the_listing_and_moves_the_card_out() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let u = unit(&app, &admin, "210102", "001001").await;
+    let card = idle_card(&u.clerk, "ZC1").await;
+    let id = listed(&u.clerk, entry(&card, false, "city", true)).await;
+    let path = format!("/api/v1/listings/{id}");
+    decide(&u.reviewer, &format!("{path}/review"), "approve").await;
+    let result = json!({"method": "allocation", "receiver_name": "沈阳市第三中学", "receiver_region": "210102", "receiver_budget_code": "002003", "date": "2026-11-20", "quantity": 1, "note": "已办理调拨手续"});
+    let (status, done) = u.clerk.post(&format!("{path}/result"), &result).await;
+    assert_eq!((status, done["state"].as_str()), (StatusCode::OK, Some("completed")), "{done}");
+    assert_eq!(done["result"]["receiver_name"], "沈阳市第三中学");
+    assert_eq!(u.clerk.get("/api/v1/plaza/warehouse").await.1["total"], 0);
+    let card = u.clerk.get(&format!("/api/v1/cards/{card}")).await.1;
+    assert_eq!(card["publishable"], false, "a transferred asset is not offered again");
+    assert!(card["history"][0]["after"].as_str().unwrap().contains("无偿调拨"));
+    assert_eq!(u.clerk.post(&format!("{path}/result"), &result).await.0, StatusCode::CONFLICT);
+}
+
+#[tokio::test]
+async fn department_scope_shows_only_to_the_same_department() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let a = unit(&app, &admin, "210102", "001001").await;
+    let same = {
+        let mut body = unit_body("210103", "003001", "同部门单位");
+        body["department"] = json!("和平区教育局");
+        admin.create_unit(&body).await;
+        app.login_first_time("210103003001jb").await
+    };
+    let other = {
+        let mut body = unit_body("210103", "004001", "其他部门单位");
+        body["department"] = json!("沈河区卫健局");
+        admin.create_unit(&body).await;
+        app.login_first_time("210103004001jb").await
+    };
+    let id = listed(&a.clerk, entry(&idle_card(&a.clerk, "ZC1").await, false, "department", true)).await;
+    decide(&a.reviewer, &format!("/api/v1/listings/{id}/review"), "approve").await;
+    assert_eq!(same.get("/api/v1/plaza/warehouse").await.1["total"], 1);
+    assert_eq!(other.get("/api/v1/plaza/warehouse").await.1["total"], 0);
+    assert_eq!(other.get(&format!("/api/v1/listings/{id}")).await.0, StatusCode::FORBIDDEN);
+}
