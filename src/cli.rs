@@ -7,7 +7,9 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 
 use crate::app::{self, Application, Listen};
-use crate::domain::node::{self, NodeKind};
+use crate::domain::node::{self, NodeKind, NodeSettings};
+use crate::domain::reference::Reference;
+use crate::domain::user;
 use crate::federation::keys;
 use crate::setup::{self, SetupRequest};
 use crate::store::Store;
@@ -110,6 +112,9 @@ async fn init_command(
     name: &str,
     admin_password: &str,
 ) -> anyhow::Result<()> {
+    // Check the flags before anything is created, so a typo leaves no files behind.
+    NodeSettings::validate(kind, region, name, &Reference::from_shipped()?)?;
+    user::validate_password(admin_password)?;
     let store = open_store(data)?;
     let request = SetupRequest { kind, region, name, admin_password };
     let node = setup::initialize(data, &store, request)?;

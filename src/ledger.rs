@@ -54,11 +54,11 @@ pub fn read(bytes: &[u8]) -> Result<Sheet, LedgerError> {
 }
 
 fn check_zip(bytes: &[u8]) -> Result<(), LedgerError> {
-    let mut archive = zip::ZipArchive::new(Cursor::new(bytes))
-        .map_err(|e| LedgerError::Unreadable(format!("xlsx 文件已损坏（{e}）")))?;
+    let broken = |_| LedgerError::Unreadable("xlsx 文件已损坏或不完整".to_owned());
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(broken)?;
     let mut inflated = 0u64;
     for i in 0..archive.len() {
-        let entry = archive.by_index_raw(i).map_err(|e| LedgerError::Unreadable(format!("xlsx 文件已损坏（{e}）")))?;
+        let entry = archive.by_index_raw(i).map_err(broken)?;
         inflated = inflated.saturating_add(entry.size());
         if entry.size() > 10 * 1024 * 1024 && entry.size() / entry.compressed_size().max(1) > 200 {
             return Err(LedgerError::TooLarge("xlsx 文件的压缩比异常（疑似压缩炸弹），已拒绝".to_owned()));
@@ -77,7 +77,7 @@ fn read_xlsx(bytes: &[u8]) -> Result<Sheet, LedgerError> {
     let range = workbook
         .worksheet_range_at(0)
         .ok_or(LedgerError::Empty)?
-        .map_err(|e| LedgerError::Unreadable(format!("工作表无法读取（{e}）")))?;
+        .map_err(|_| LedgerError::Unreadable("第一个工作表无法读取".to_owned()))?;
     let first_row = range.start().map(|(row, _)| row as usize).unwrap_or(0);
     let first_col = range.start().map(|(_, col)| col as usize).unwrap_or(0);
     let mut rows = range.rows().enumerate().map(|(i, cells)| {
@@ -126,7 +126,8 @@ fn read_csv(bytes: &[u8]) -> Result<Sheet, LedgerError> {
     let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
     let mut records = Vec::new();
     for (i, record) in reader.records().enumerate() {
-        let record = record.map_err(|e| LedgerError::Unreadable(format!("第 {} 行 CSV 格式错误（{e}）", i + 1)))?;
+        let record = record
+            .map_err(|_| LedgerError::Unreadable(format!("第 {} 行 CSV 格式错误（引号不成对或编码异常）", i + 1)))?;
         records.push((i + 1, record.iter().map(|c| c.trim().to_owned()).collect::<Vec<_>>()));
         if records.len() > MAX_ROWS + 1 {
             return Err(LedgerError::TooLarge(format!("文件超过单次导入上限 {MAX_ROWS} 行，请分批导入")));
@@ -168,7 +169,22 @@ pub fn template() -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
         sheet.write_string(1, col as u16, example[col])?;
         sheet.set_column_width(col as u16, if *header == "存放地点" { 36 } else { 14 })?;
     }
-    sheet.write_string(3, 0, "说明：红色列为必填；金额单位为元；使用状态填 在用/闲置/待处置/低效运转/出租出借；是否共享共用填 是/否；存放地点按 院落 › 楼栋 › 楼层 › 房间 填写。")?;
+    let notes = workbook.add_worksheet();
+    notes.set_name("填写说明")?;
+    notes.set_column_width(0, 100)?;
+    for (row, line) in [
+        "导入时只读取第一个工作表“资产卡片”；本说明页不会被导入。",
+        "红色列为必填；列的顺序可以调整，其他列会被忽略。",
+        "原值、净值单位为元，最多两位小数；取得日期格式为 YYYY-MM-DD。",
+        "使用状态填：在用、闲置、待处置、低效运转、出租出借；是否共享共用填：是、否。",
+        "存放地点按“院落 › 楼栋 › 楼层 › 房间”填写，也可用 / 或 - 分隔；系统会自动建立存放地点。",
+        "资产编号已存在的卡片会按台账更新。",
+    ]
+    .iter()
+    .enumerate()
+    {
+        notes.write_string(row as u32, 0, *line)?;
+    }
     workbook.save_to_buffer()
 }
 

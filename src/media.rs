@@ -20,9 +20,18 @@ pub enum MediaError {
     /// Not a JPEG, PNG or WebP, or damaged.
     #[error("无法识别的图片：请上传 JPEG、PNG 或 WebP 格式的照片")]
     Unreadable,
+    /// Cut off or damaged.
+    #[error("图片已损坏或不完整，请重新拍摄或导出后再上传")]
+    Broken,
     /// Too many pixels (a decompression bomb, or a needlessly huge scan).
     #[error("图片过大：最多 4000 万像素、边长不超过 12000 像素")]
     TooLarge,
+}
+
+/// Whether a JPEG ends with its end-of-image marker (decoders fill a cut-off file with grey).
+fn jpeg_complete(bytes: &[u8]) -> bool {
+    let end = bytes.iter().rposition(|b| *b != 0 && !b.is_ascii_whitespace()).map_or(0, |i| i + 1);
+    end >= 2 && bytes[end - 2..end] == [0xFF, 0xD9]
 }
 
 /// The content hash of stored bytes (SHA-256, hex).
@@ -63,6 +72,9 @@ fn decode(bytes: &[u8]) -> Result<DynamicImage, MediaError> {
     let reader = || ImageReader::new(Cursor::new(bytes)).with_guessed_format().map_err(|_| MediaError::Unreadable);
     if !matches!(reader()?.format(), Some(ImageFormat::Jpeg | ImageFormat::Png | ImageFormat::WebP)) {
         return Err(MediaError::Unreadable);
+    }
+    if reader()?.format() == Some(ImageFormat::Jpeg) && !jpeg_complete(bytes) {
+        return Err(MediaError::Broken);
     }
     let (width, height) = reader()?.into_dimensions().map_err(|_| MediaError::Unreadable)?;
     if u64::from(width) * u64::from(height) > MAX_PIXELS || width > MAX_SIDE || height > MAX_SIDE {
@@ -256,8 +268,10 @@ mod tests {
     }
 
     #[test]
-    fn garbage_is_refused_and_the_hash_is_of_the_bytes() {
+    fn garbage_and_cut_off_files_are_refused_and_the_hash_is_of_the_bytes() {
         assert!(matches!(inspect(b"not an image"), Err(MediaError::Unreadable)));
+        let (_, whole) = demo_photo(Subject::Printer, 1, None);
+        assert!(matches!(ingest(&whole[..whole.len() / 3]), Err(MediaError::Broken)));
         let (_, bytes) = demo_photo(Subject::Vehicle, 2, None);
         assert_eq!(inspect(&bytes).unwrap().hash, content_hash(&bytes));
     }

@@ -201,6 +201,8 @@ impl CardFields {
         }
         if self.original_value_fen < 0 {
             errors.push(field_error("原值", "原值不能为负数"));
+        } else if self.original_value_fen > MAX_VALUE_FEN {
+            errors.push(field_error("原值", "原值超过 100 亿元，请核对单位（元）"));
         }
         if self.net_value_fen < 0 {
             errors.push(field_error("净值", "净值不能为负数"));
@@ -259,6 +261,9 @@ impl CardFields {
         }
     }
 }
+
+/// The largest value a card may hold: 100 亿元.
+pub const MAX_VALUE_FEN: i64 = 1_000_000_000_000;
 
 /// Fen as 元 with two decimals and thousands separators, e.g. `12,345.60`.
 pub fn yuan(fen: i64) -> String {
@@ -427,6 +432,9 @@ impl CardChange {
         }
         if next.status != CardStatus::Leased && card.status != CardStatus::Leased {
             next.lease_end_on = None;
+        }
+        if next.status == CardStatus::Leased && next.lease_end_on.is_none() {
+            return Err(DomainError::invalid("改为出租出借时请填写出租到期日，到期未收回的资产会提醒"));
         }
         if changes.is_empty() {
             return Err(DomainError::invalid("没有需要变动的内容"));

@@ -404,7 +404,10 @@ pub fn transition(listing: &Listing, actor: &Actor, action: &ListingAction, now:
             }
             if *approve {
                 next.state = State::Withdrawn;
-                next.reason = None;
+                // Nothing was published nationally yet: the platform request ends with the exit.
+                if matches!(listing.national_state, NationalState::PendingAuthority | NationalState::PendingProvince) {
+                    next.national_state = NationalState::Cancelled;
+                }
             } else {
                 next.state = State::Published;
                 next.reason = Some(reason(why)?);
@@ -472,6 +475,9 @@ pub fn transition(listing: &Listing, actor: &Actor, action: &ListingAction, now:
             }
             next.state = State::Completed;
             next.result = Some(result.clone());
+            if matches!(listing.national_state, NationalState::PendingAuthority | NationalState::PendingProvince) {
+                next.national_state = NationalState::Cancelled;
+            }
         }
     }
     Ok(next)

@@ -72,6 +72,7 @@ pub struct NewUnit {
 
 /// A partial update; budget code and region are fixed because the login names derive from them.
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct UnitPatch {
     /// 单位名称.
     pub name: Option<String>,
@@ -192,6 +193,9 @@ impl UnitPatch {
         }
         if let Some(disabled) = self.disabled {
             next.disabled = disabled;
+        }
+        if next == *unit {
+            return Err(DomainError::invalid("没有需要修改的内容"));
         }
         Ok(next)
     }

@@ -115,8 +115,9 @@ pub struct NewUser {
     pub password: String,
 }
 
-/// A partial update of an account.
+/// A partial update of an account (login name, role and place are fixed).
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct UserPatch {
     /// Display name.
     pub name: Option<String>,

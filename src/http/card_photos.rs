@@ -3,6 +3,8 @@
 
 use axum::extract::{DefaultBodyLimit, State};
 use serde::Serialize;
+
+use crate::domain::photo::Photo;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -50,16 +52,26 @@ fn photo_entry(username: &str, field: &str, before: String, after: String, note:
     }
 }
 
+/// `POST /cards/{id}/photos` answers the photo (API.md) and the updated card.
+#[derive(Serialize, ToSchema)]
+pub struct UploadedPhoto {
+    /// The stored photo with its quality flags.
+    #[serde(flatten)]
+    pub photo: Photo,
+    /// The card with the photo added.
+    pub card: CardView,
+}
+
 /// Adds a photo (multipart `file`: JPEG, PNG or WebP, ≤ 10 MB); its quality flags come back.
 #[utoipa::path(post, path = "/api/v1/cards/{id}/photos", tag = "cards", params(("id" = String, Path)),
     request_body(content_type = "multipart/form-data", description = "file: the photo"),
-    responses((status = 200, body = CardView), (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = UploadedPhoto), (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn upload_photo(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
     request: axum::extract::Request,
-) -> Result<Json<CardView>, ApiError> {
+) -> Result<Json<UploadedPhoto>, ApiError> {
     ctx.require(Action::CardsChange)?;
     let (store, user) = (state.store.clone(), ctx.user.clone());
     let (card, _) = blocking(move || card_for(&store, &user, &id, true)).await?;
@@ -108,7 +120,7 @@ async fn upload_photo(
                 ),
             ))
         })?;
-        card_view(&store, &card)
+        Ok(UploadedPhoto { card: card_view(&store, &card)?, photo })
     })
     .await?;
     Ok(Json(view))
@@ -187,14 +199,21 @@ async fn apply_to_spec(
         if card.photos.is_empty() {
             return Err(ApiError::Invalid("该卡片还没有照片".to_owned()));
         }
+        let same_model = |other: &crate::domain::card::AssetCard| {
+            other.unit_id == card.unit_id
+                && other.id != card.id
+                && other.category == card.category
+                && other.spec == card.spec
+                && other.photos != card.photos
+                && other.active_listing_id.is_none()
+        };
+        if !store.read(store::cards::all)?.iter().any(same_model) {
+            return Ok(0);
+        }
         Ok(store.write(&Actor::user(&ctx.user), |tx| {
             let mut updated = 0u64;
             for mut other in store::cards::all(tx)? {
-                let same = other.unit_id == card.unit_id
-                    && other.id != card.id
-                    && other.category == card.category
-                    && other.spec == card.spec;
-                if !same || other.photos == card.photos || other.active_listing_id.is_some() {
+                if !same_model(&other) {
                     continue;
                 }
                 let before = other.photos.len();

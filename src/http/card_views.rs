@@ -18,7 +18,7 @@ use crate::store::{self, Read, Result};
 pub const RECOMMENDED_PHOTOS: usize = 4;
 
 /// Data-quality problems of a card.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Problem {
     /// 无照片

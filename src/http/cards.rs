@@ -174,8 +174,10 @@ async fn list_cards(
             };
             key.then_with(|| a.asset_code.cmp(&b.asset_code))
         });
-        if filter.order.as_deref() == Some("desc") {
-            cards.reverse();
+        match filter.order.as_deref() {
+            None | Some("asc") => {}
+            Some("desc") => cards.reverse(),
+            Some(other) => return Err(ApiError::Malformed(format!("排序方向“{other}”无效，应为 asc 或 desc"))),
         }
         let paged = paging.apply(cards)?;
         Ok(Paged {
@@ -381,7 +383,19 @@ async fn split_card(
                 ids.push(tx.next_id("c")?);
             }
             let mut ids = ids.into_iter();
-            let parts = body.apply(&card, || ids.next().unwrap_or_default(), &now)?;
+            let mut parts = body.apply(&card, || ids.next().unwrap_or_default(), &now)?;
+            // `资产编号-2` may be taken (an earlier split, a ledger code): use the next free suffix.
+            let mut suffix = 2;
+            for part in parts.iter_mut().skip(1) {
+                loop {
+                    let code = format!("{}-{suffix}", card.asset_code);
+                    suffix += 1;
+                    if store::cards::by_code(tx, &card.unit_id, &code)?.is_none() {
+                        part.asset_code = code;
+                        break;
+                    }
+                }
+            }
             let codes: Vec<String> = parts.iter().map(|p| format!("{}（数量 {}）", p.asset_code, p.quantity)).collect();
             for (i, part) in parts.iter().enumerate() {
                 if i == 0 {

@@ -41,6 +41,8 @@ pub enum ApiError {
     TooLarge(String),
     /// 429 `rate_limited`, with the seconds to wait.
     RateLimited(u64),
+    /// 405 `method_not_allowed`.
+    MethodNotAllowed,
     /// 503 `not_initialized`: the first-run wizard has not been completed.
     NotInitialized,
     /// 500 `internal`: logged, not shown.
@@ -81,6 +83,7 @@ impl ApiError {
             Self::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
             Self::NotInitialized => StatusCode::SERVICE_UNAVAILABLE,
+            Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -98,6 +101,7 @@ impl ApiError {
             Self::RateLimited(secs) => {
                 ("rate_limited", format!("登录失败次数过多，请 {secs} 秒后再试"), None, Some(secs))
             }
+            Self::MethodNotAllowed => ("method_not_allowed", "该接口不支持此请求方法".to_owned(), None, None),
             Self::NotInitialized => ("not_initialized", "本节点尚未初始化，请先完成初始化向导".to_owned(), None, None),
             Self::Internal(cause) => {
                 tracing::error!(%cause, "内部错误");
@@ -161,6 +165,32 @@ impl From<Refusal> for ApiError {
     }
 }
 
+/// Serde's English explanation of a bad field, said in Chinese.
+pub fn serde_message(text: &str) -> String {
+    let detail = text.rsplit(": ").next().unwrap_or(text);
+    let detail = detail.split(" at line ").next().unwrap_or(detail);
+    let quoted = |s: &str| s.split('`').nth(1).map(str::to_owned).unwrap_or_default();
+    let field = text.split(": ").nth(1).filter(|f| !f.contains(' ')).map(|f| format!("字段 {f}：")).unwrap_or_default();
+    if detail.starts_with("missing field") {
+        format!("缺少必填字段 {}", quoted(detail))
+    } else if detail.starts_with("unknown field") {
+        format!("不认识的字段 {}（该字段不可修改或不存在）", quoted(detail))
+    } else if detail.starts_with("unknown variant") {
+        let allowed: Vec<String> =
+            detail.split("expected").nth(1).unwrap_or("").split('`').skip(1).step_by(2).map(str::to_owned).collect();
+        format!("{field}取值 {} 无效，应为：{}", quoted(detail), allowed.join("、"))
+    } else if detail.starts_with("invalid type")
+        || detail.starts_with("invalid value")
+        || detail.starts_with("invalid digit")
+    {
+        format!("{field}类型或格式不正确")
+    } else if detail.contains("number too large") || detail.contains("out of range") {
+        format!("{field}数值超出范围")
+    } else {
+        format!("{field}格式不正确")
+    }
+}
+
 impl From<JsonRejection> for ApiError {
     fn from(r: JsonRejection) -> Self {
         match r {
@@ -168,27 +198,30 @@ impl From<JsonRejection> for ApiError {
                 Self::Malformed("请求须为 JSON（Content-Type: application/json）".to_owned())
             }
             JsonRejection::BytesRejection(_) => Self::TooLarge("请求内容过大（上限 1 MB）或无法读取".to_owned()),
-            JsonRejection::JsonDataError(e) => Self::Invalid(format!("请求字段有误：{}", e.body_text())),
-            other => Self::Malformed(format!("请求内容格式错误：{}", other.body_text())),
+            JsonRejection::JsonDataError(e) => {
+                Self::Invalid(format!("请求字段有误：{}", serde_message(&e.body_text())))
+            }
+            _ => Self::Malformed("请求内容格式错误：不是有效的 JSON".to_owned()),
         }
     }
 }
 
 impl From<axum::extract::multipart::MultipartRejection> for ApiError {
     fn from(r: axum::extract::multipart::MultipartRejection) -> Self {
-        Self::Malformed(format!("请以 multipart/form-data 上传文件：{}", r.body_text()))
+        let _ = r;
+        Self::Malformed("请以 multipart/form-data 表单上传文件（字段名 file）".to_owned())
     }
 }
 
 impl From<QueryRejection> for ApiError {
     fn from(r: QueryRejection) -> Self {
-        Self::Malformed(format!("查询参数错误：{}", r.body_text()))
+        Self::Malformed(format!("查询参数错误：{}", serde_message(&r.body_text())))
     }
 }
 
 impl From<PathRejection> for ApiError {
     fn from(r: PathRejection) -> Self {
-        Self::Malformed(format!("路径参数错误：{}", r.body_text()))
+        Self::Malformed(format!("路径参数错误：{}", serde_message(&r.body_text())))
     }
 }
 

@@ -113,7 +113,7 @@ async fn import_cards(
         let (rows, mut errors) = ledger::parse_rows(&map, &sheet.rows, &store.reference(), today);
         let read = (rows.len() + errors.iter().map(|e| e.row).collect::<std::collections::BTreeSet<_>>().len()) as u64;
         let outcome = if query.dry_run {
-            store.read(|r| store::import::count(r, &unit_id, &rows))?
+            store.rehearse(|tx| store::import::apply(tx, &unit_id, &rows, &ctx.user.username, &clock::now_rfc3339()))?
         } else {
             store.write(&Actor::user(&ctx.user), |tx| {
                 let outcome = store::import::apply(tx, &unit_id, &rows, &ctx.user.username, &clock::now_rfc3339())?;

@@ -346,12 +346,17 @@ async fn edit_listing(
     Ok(Json(view))
 }
 
-async fn act(state: AppState, ctx: Ctx, id: String, action: ListingAction) -> Result<Json<ListingView>, ApiError> {
+async fn act(
+    state: AppState,
+    ctx: Ctx,
+    id: String,
+    action: impl FnOnce(&Listing) -> ListingAction + Send + 'static,
+) -> Result<Json<ListingView>, ApiError> {
     let store = state.store.clone();
     let view = blocking(move || {
         let user = &ctx.user;
         let listing = store.write(&audit::Actor::user(user), |tx| {
-            store::listings::act(tx, &id, &actor_of(user), &user.username, &action, &clock::now_rfc3339())
+            store::listings::act(tx, &id, &actor_of(user), &user.username, action, &clock::now_rfc3339())
         })?;
         one(&store, user, &listing)
     })
@@ -368,7 +373,7 @@ async fn submit(
     Path(id): Path<String>,
 ) -> Result<Json<ListingView>, ApiError> {
     ctx.require(Action::ListingsCreate)?;
-    act(state, ctx, id, ListingAction::Submit).await
+    act(state, ctx, id, move |_| ListingAction::Submit).await
 }
 
 /// 同意 / 不同意.
@@ -402,19 +407,15 @@ async fn review(
     Json(body): Json<ReviewBody>,
 ) -> Result<Json<ListingView>, ApiError> {
     ctx.require(Action::ListingsReview)?;
-    let store = state.store.clone();
-    let lookup = id.clone();
-    let current = blocking(move || {
-        store.read(|r| store::listings::get(r, &lookup))?.ok_or_else(|| ApiError::NotFound("入仓申请不存在".to_owned()))
-    })
-    .await?;
     let approve = body.decision == Decision::Approve;
-    let action = if current.state == State::PendingExit {
-        ListingAction::ReviewExit { approve, reason: body.reason }
-    } else {
-        ListingAction::ReviewEntry { approve, reason: body.reason }
-    };
-    act(state, ctx, id, action).await
+    act(state, ctx, id, move |current| {
+        if matches!(current.state, State::PendingExit | State::Withdrawn) {
+            ListingAction::ReviewExit { approve, reason: body.reason }
+        } else {
+            ListingAction::ReviewEntry { approve, reason: body.reason }
+        }
+    })
+    .await
 }
 
 /// `POST /listings/{id}/exit` body.
@@ -435,7 +436,7 @@ async fn request_exit(
     Json(body): Json<ExitBody>,
 ) -> Result<Json<ListingView>, ApiError> {
     ctx.require(Action::ListingsCreate)?;
-    act(state, ctx, id, ListingAction::RequestExit { reason: body.reason }).await
+    act(state, ctx, id, move |_| ListingAction::RequestExit { reason: body.reason }).await
 }
 
 /// 调整调剂共享范围 / 审核同意 (or 驳回).
@@ -453,7 +454,7 @@ async fn authority_review(
         scope: body.scope,
         reason: body.reason,
     };
-    act(state, ctx, id, action).await
+    act(state, ctx, id, move |_| action).await
 }
 
 /// 报送至中央 (or 驳回).
@@ -467,7 +468,7 @@ async fn submit_central(
 ) -> Result<Json<ListingView>, ApiError> {
     ctx.require(Action::ListingsSubmitCentral)?;
     let action = ListingAction::SubmitCentral { approve: body.decision == Decision::Approve, reason: body.reason };
-    act(state, ctx, id, action).await
+    act(state, ctx, id, move |_| action).await
 }
 
 /// 取消调剂共享 (after the exit was approved): frees the card.
@@ -479,7 +480,7 @@ async fn cancel(
     Path(id): Path<String>,
 ) -> Result<Json<ListingView>, ApiError> {
     ctx.require(Action::ListingsCreate)?;
-    act(state, ctx, id, ListingAction::Cancel).await
+    act(state, ctx, id, move |_| ListingAction::Cancel).await
 }
 
 /// 登记调剂结果.
@@ -495,5 +496,5 @@ async fn record_result(
     if clock::parse_date(&body.date).is_none() {
         return Err(ApiError::Invalid(format!("日期“{}”无效，应为 YYYY-MM-DD", body.date)));
     }
-    act(state, ctx, id, ListingAction::RecordResult(body)).await
+    act(state, ctx, id, move |_| ListingAction::RecordResult(body)).await
 }

@@ -127,6 +127,7 @@ pub fn app(state: AppState) -> Router {
         }),
     )
     .fallback(ui::serve)
+    .method_not_allowed_fallback(|| async { error::ApiError::MethodNotAllowed })
     .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
     .layer(middleware::from_fn(security_headers))
     .with_state(state)

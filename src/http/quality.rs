@@ -16,22 +16,26 @@ use super::AppState;
 use super::card_views::{CardContext, Problem};
 use super::cards::readable_units;
 use super::error::{ApiError, ErrorBody, blocking};
-use super::extract::{Json, Query};
+use super::extract::{Json, Paging, Query};
 use super::session::Ctx;
-
-/// Lines listed at most.
-pub const MAX_ITEMS: usize = 500;
 
 /// The routes of this file.
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(quality))
 }
 
-/// `?unit_id` (authority).
+/// `?unit_id&problem&page&page_size`.
 #[derive(Deserialize, IntoParams)]
 pub struct QualityQuery {
-    /// One unit of the region.
+    /// One unit of the region (authority).
     pub unit_id: Option<String>,
+    /// Only cards with this problem.
+    #[param(inline)]
+    pub problem: Option<Problem>,
+    /// 1-based page of `items`.
+    pub page: Option<u32>,
+    /// Items per page, at most 200.
+    pub page_size: Option<u32>,
 }
 
 /// Counts per problem.
@@ -103,8 +107,14 @@ pub struct QualityReport {
     pub problems: ProblemCounts,
     /// Per unit.
     pub units: Vec<UnitQuality>,
-    /// Cards with problems, most problems first (at most 500).
+    /// Cards with problems (or with `problem`), most problems first: this page.
     pub items: Vec<QualityItem>,
+    /// All such cards.
+    pub total: u64,
+    /// This page.
+    pub page: u32,
+    /// Items per page.
+    pub page_size: u32,
 }
 
 /// Data quality of the caller's unit (authority: its region's units, or one).
@@ -116,6 +126,8 @@ async fn quality(
     Query(query): Query<QualityQuery>,
 ) -> Result<Json<QualityReport>, ApiError> {
     ctx.require(Action::QualityRead)?;
+    let paging = Paging { page: query.page, page_size: query.page_size };
+    paging.checked()?;
     let store = state.store.clone();
     let report = blocking(move || {
         let units = readable_units(&store, &ctx.user, query.unit_id.as_deref())?;
@@ -146,7 +158,7 @@ async fn quality(
                 problems.iter().for_each(|p| line.problems.add(*p));
             }
             problems.iter().for_each(|p| totals.add(*p));
-            if !problems.is_empty() {
+            if !problems.is_empty() && query.problem.is_none_or(|p| problems.contains(&p)) {
                 items.push(QualityItem {
                     card_id: card.id,
                     unit_id: card.unit_id,
@@ -157,8 +169,16 @@ async fn quality(
             }
         }
         items.sort_by(|a, b| b.problems.len().cmp(&a.problems.len()).then(a.asset_code.cmp(&b.asset_code)));
-        items.truncate(MAX_ITEMS);
-        Ok(QualityReport { cards: count, problems: totals, units: per_unit.into_values().collect(), items })
+        let page = paging.apply(items)?;
+        Ok(QualityReport {
+            cards: count,
+            problems: totals,
+            units: per_unit.into_values().collect(),
+            items: page.items,
+            total: page.total,
+            page: page.page,
+            page_size: page.page_size,
+        })
     })
     .await?;
     Ok(Json(report))

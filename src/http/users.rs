@@ -145,21 +145,25 @@ async fn update_user(
         let user = change_user(&store, &ctx.user, &id, "user_updated", |user| {
             let mut parts = Vec::new();
             if let Some(name) = &patch.name {
-                user.name = user::validate_display_name(name)?;
-                parts.push(format!("姓名改为 {}", user.name));
+                let name = user::validate_display_name(name)?;
+                if name != user.name {
+                    parts.push(format!("姓名改为 {name}"));
+                    user.name = name;
+                }
             }
             if let Some(disabled) = patch.disabled {
                 if disabled && user.role == Role::Admin {
                     return Err(DomainError::invalid("不能停用系统管理员账户"));
                 }
-                user.disabled = disabled;
-                parts.push(if disabled { "停用" } else { "启用" }.to_owned());
+                if disabled != user.disabled {
+                    user.disabled = disabled;
+                    parts.push(if disabled { "停用" } else { "启用" }.to_owned());
+                }
             }
-            Ok(format!(
-                "修改账户 {}：{}",
-                user.username,
-                if parts.is_empty() { "无变化".to_owned() } else { parts.join("；") }
-            ))
+            if parts.is_empty() {
+                return Err(DomainError::invalid("没有需要修改的内容"));
+            }
+            Ok(format!("修改账户 {}：{}", user.username, parts.join("；")))
         })?;
         view(&store, &user).map(|v| (v, user))
     })

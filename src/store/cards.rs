@@ -35,7 +35,8 @@ pub enum HistorySource {
 pub struct HistoryEntry {
     /// RFC 3339.
     pub at: String,
-    /// Who.
+    /// Who (login name); API.md calls it `user`.
+    #[serde(rename = "user", alias = "username")]
     pub username: String,
     /// Chinese field name.
     pub field: String,

@@ -6,7 +6,7 @@ use crate::domain::card::{AssetCard, FieldChange, yuan};
 use crate::domain::ledger::{LedgerRow, RowError};
 
 use super::cards::{self, HistoryEntry, HistorySource};
-use super::{Read, Result, Tx, locations};
+use super::{Result, Tx, locations};
 
 /// What an import did (or, in a dry run, would do).
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -57,6 +57,8 @@ fn diff(old: &AssetCard, new: &AssetCard, location_path: impl Fn(&Option<String>
 pub fn apply(tx: &Tx, unit_id: &str, rows: &[LedgerRow], username: &str, now: &str) -> Result<Outcome> {
     let mut tree = locations::tree(tx, unit_id)?;
     let mut outcome = Outcome::default();
+    let split_parents: std::collections::HashSet<String> =
+        cards::all(tx)?.into_iter().filter_map(|c| c.parent_id).collect();
     for row in rows {
         let (location_id, created) = locations::find_or_create(tx, &mut tree, unit_id, &row.location)?;
         outcome.new_locations += created as u64;
@@ -90,9 +92,21 @@ pub fn apply(tx: &Tx, unit_id: &str, rows: &[LedgerRow], username: &str, now: &s
                     });
                     continue;
                 }
+                let split = split_parents.contains(&old.id);
+                let amounts_differ = (fields.quantity, fields.original_value_fen, fields.net_value_fen)
+                    != (old.quantity, old.original_value_fen, old.net_value_fen);
+                if split && amounts_differ {
+                    outcome.refused.push(RowError {
+                        row: row.row,
+                        column: "数量".to_owned(),
+                        message: format!("资产 {} 已在本系统拆分，台账中的数量和金额不再覆盖拆分后的卡片；请在资产管理信息系统中同步拆分后再导入", old.asset_code),
+                    });
+                    continue;
+                }
                 let mut new = fields.into_card(old.id.clone(), unit_id.to_owned(), old.created_at.clone());
                 new.photos = old.photos.clone();
                 new.parent_id = old.parent_id.clone();
+                new.transferred_to = old.transferred_to.clone();
                 new.lease_end_on = old.lease_end_on.clone().filter(|_| new.status == old.status);
                 let changes = diff(&old, &new, |id| id.as_deref().map(|l| tree.path(l)).unwrap_or_default());
                 if changes.is_empty() {
@@ -105,24 +119,6 @@ pub fn apply(tx: &Tx, unit_id: &str, rows: &[LedgerRow], username: &str, now: &s
                 let note = format!("台账导入第 {} 行", row.row);
                 cards::record(tx, &new.id, cards::entries(&changes, username, &note, HistorySource::Import, now))?;
             }
-        }
-    }
-    Ok(outcome)
-}
-
-/// What [`apply`] would do, without a write transaction (a dry run reads only): known codes
-/// count as updates.
-pub fn count(r: &impl Read, unit_id: &str, rows: &[LedgerRow]) -> Result<Outcome> {
-    let mut outcome = Outcome::default();
-    for row in rows {
-        match cards::by_code(r, unit_id, row.fields.asset_code.trim())? {
-            None => outcome.created += 1,
-            Some(old) if old.active_listing_id.is_some() => outcome.refused.push(RowError {
-                row: row.row,
-                column: "资产编号".to_owned(),
-                message: format!("资产 {} 正在公物仓中，未更新；请先退仓", old.asset_code),
-            }),
-            Some(_) => outcome.updated += 1,
         }
     }
     Ok(outcome)

@@ -82,16 +82,18 @@ fn result_text(result: &ListingResult) -> String {
 }
 
 /// Runs one action through [`listing::transition`] and applies its effect on the card, in the
-/// caller's transaction. A refused action writes nothing.
+/// caller's transaction. `action` sees the listing as it is inside the transaction (a review acts
+/// on whichever request is pending). A refused action writes nothing.
 pub fn act(
     tx: &Tx,
     id: &str,
     actor: &Actor,
     username: &str,
-    action: &ListingAction,
+    action: impl FnOnce(&Listing) -> ListingAction,
     now: &str,
 ) -> Result<(Listing, AuditEntry)> {
     let current = get(tx, id)?.ok_or_else(|| DomainError::NotFound("入仓申请不存在".to_owned()))?;
+    let action = &action(&current);
     let next = listing::transition(&current, actor, action, now).map_err(DomainError::from)?;
     let mut card = card_of(tx, &next)?;
     let mut lines = Vec::new();

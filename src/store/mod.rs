@@ -144,6 +144,15 @@ impl Store {
         Ok(value)
     }
 
+    /// Runs an action in a write transaction and throws the transaction away: what the action
+    /// would do, computed by the very code that does it (dry runs).
+    pub fn rehearse<T>(&self, action: impl FnOnce(&Tx) -> Result<T>) -> Result<T> {
+        let tx = Tx { txn: self.db.begin_write()? };
+        let value = action(&tx)?;
+        tx.txn.abort()?;
+        Ok(value)
+    }
+
     /// A write with no audit event, for the schema itself (version marker, migrations).
     fn write_schema(&self, action: impl FnOnce(&Tx) -> Result<()>) -> Result<()> {
         let tx = Tx { txn: self.db.begin_write()? };

@@ -19,7 +19,7 @@ async fn a_clerk_creates_a_card_that_starts_its_history() {
     assert_eq!(card["photo_problems"], json!(["no_photos"]));
     let (_, detail) = clerk.get(&format!("/api/v1/cards/{}", card["id"].as_str().unwrap())).await;
     assert_eq!(detail["history"][0]["field"], "新增卡片");
-    assert_eq!(detail["history"][0]["username"], "210102001001jb");
+    assert_eq!(detail["history"][0]["user"], "210102001001jb");
     let (status, body) = clerk.post("/api/v1/cards", &card_body("ZC001", "重复", "A02010105", 1, 1, 1, "idle")).await;
     assert_eq!((status, code(&body)), (StatusCode::CONFLICT, "conflict"));
 }
@@ -95,7 +95,7 @@ async fn a_card_change_records_each_field_with_who_when_before_and_after() {
     assert!(lines.contains(&("使用状态".into(), "在用".into(), "闲置".into())), "{lines:?}");
     assert!(lines.contains(&("是否共享共用".into(), "否".into(), "是".into())));
     assert!(lines.contains(&("使用人".into(), "张伟".into(), "李娜".into())));
-    assert!(history.iter().all(|h| h["username"] == "210102001001jb" && h["at"].as_str().unwrap().ends_with('Z')));
+    assert!(history.iter().all(|h| h["user"] == "210102001001jb" && h["at"].as_str().unwrap().ends_with('Z')));
     assert_eq!(history[0]["note"], "科室搬迁后闲置");
 }
 
@@ -169,4 +169,72 @@ async fn cards_are_filtered_sorted_and_paged() {
         sorted["items"].as_array().unwrap().iter().map(|c| c["asset_code"].as_str().unwrap().to_owned()).collect();
     assert_eq!(codes, ["ZC2", "ZC1"]);
     assert_eq!(sorted["total"], 3);
+}
+
+#[tokio::test]
+async fn a_split_skips_asset_codes_that_are_taken() {
+    let (_app, clerk) = clerk_app().await;
+    let card = create(&clerk, card_body("SPL", "办公椅", "A05010301", 3, 3_000, 900, "in_use")).await;
+    create(&clerk, card_body("SPL-2", "办公椅", "A05010301", 1, 1_000, 300, "in_use")).await;
+    let parts = json!({"parts": [{"quantity": 1, "status": "in_use", "shared": false}, {"quantity": 1, "status": "idle", "shared": false}, {"quantity": 1, "status": "idle", "shared": false}]});
+    let (status, body) = clerk.post(&format!("/api/v1/cards/{}/split", card["id"].as_str().unwrap()), &parts).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let codes: Vec<_> =
+        body["cards"].as_array().unwrap().iter().map(|c| c["asset_code"].as_str().unwrap().to_owned()).collect();
+    assert_eq!(codes, ["SPL", "SPL-3", "SPL-4"]);
+}
+
+#[tokio::test]
+async fn the_quality_list_is_paged_and_filtered_by_problem() {
+    let (_app, clerk) = clerk_app().await;
+    for i in 0..25 {
+        create(
+            &clerk,
+            card_body(
+                &format!("Q{i:02}"),
+                "台式计算机",
+                "A02010105",
+                1,
+                1_000,
+                100,
+                if i < 5 { "idle" } else { "in_use" },
+            ),
+        )
+        .await;
+    }
+    let first = clerk.get("/api/v1/quality?page_size=10").await.1;
+    assert_eq!((first["total"].as_u64(), first["items"].as_array().unwrap().len()), (Some(25), 10));
+    assert_eq!(first["problems"]["no_photos"], 25);
+    let third = clerk.get("/api/v1/quality?page_size=10&page=3").await.1;
+    assert_eq!(third["items"].as_array().unwrap().len(), 5);
+    let idle = clerk.get("/api/v1/quality?problem=idle_not_listed").await.1;
+    assert_eq!(idle["total"], 5);
+}
+
+#[tokio::test]
+async fn bad_values_are_refused_in_chinese() {
+    let (_app, clerk) = clerk_app().await;
+    let (status, body) =
+        clerk.post("/api/v1/cards", &card_body("X1", "x", "A02010105", 1, 9_007_199_254_740_993, 1, "idle")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let mut missing = card_body("X2", "x", "A02010105", 1, 100, 1, "idle");
+    missing.as_object_mut().unwrap().remove("acquired_on");
+    let (status, body) = clerk.post("/api/v1/cards", &missing).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body["error"]["message"].as_str().unwrap().contains("缺少必填字段 acquired_on"), "{body}");
+    let mut wrong = card_body("X3", "x", "A02010105", 1, 100, 1, "idle");
+    wrong["status"] = json!("报废");
+    let (_, body) = clerk.post("/api/v1/cards", &wrong).await;
+    assert!(body["error"]["message"].as_str().unwrap().contains("应为：in_use、idle"), "{body}");
+    let card = create(&clerk, card_body("X4", "x", "A02010105", 1, 100, 1, "in_use")).await;
+    let (status, body) = clerk
+        .post(
+            &format!("/api/v1/cards/{}/changes", card["id"].as_str().unwrap()),
+            &json!({"status": "leased", "note": "出租"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body["error"]["message"].as_str().unwrap().contains("出租到期日"));
+    let (status, _) = clerk.get("/api/v1/cards?order=sideways").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
 }

@@ -142,5 +142,43 @@ async fn the_template_downloads_as_a_workbook_with_every_column() {
     assert!(response.headers()["content-disposition"].to_str().unwrap().contains("attachment"));
     let bytes = response.bytes().await.unwrap().to_vec();
     let (status, dry) = clerk.upload("/api/v1/cards/import?dry_run=true", "template.xlsx", bytes).await;
-    assert_eq!((status, dry["valid"].as_u64()), (StatusCode::OK, Some(1)), "the template's example row imports: {dry}");
+    assert_eq!(
+        (status, dry["valid"].as_u64(), dry["invalid"].as_u64()),
+        (StatusCode::OK, Some(1), Some(0)),
+        "the template imports as it is: {dry}"
+    );
+}
+
+#[tokio::test]
+async fn the_dry_run_predicts_exactly_what_the_import_does() {
+    let (_app, clerk) = clerk_app().await;
+    let file = fixture("ledger/ledger-small.csv");
+    let (_, dry) = clerk.upload("/api/v1/cards/import?dry_run=true", "a.csv", file.clone()).await;
+    let (_, applied) = clerk.upload("/api/v1/cards/import", "a.csv", file).await;
+    for key in
+        ["rows", "valid", "invalid", "created", "updated", "new_locations", "unmatched_locations", "errors_total"]
+    {
+        assert_eq!(dry[key], applied[key], "{key}: dry {dry} vs applied {applied}");
+    }
+    assert_eq!(dry["applied"], false);
+}
+
+#[tokio::test]
+async fn a_reimport_does_not_undo_a_split() {
+    let (_app, clerk) = clerk_app().await;
+    let csv = "资产编号,资产名称,资产分类代码,数量,取得日期,原值,净值,使用状态\nZC9,办公椅,A05010301,10,2021-01-01,6800.00,2040.50,在用\n";
+    clerk.upload("/api/v1/cards/import", "a.csv", csv.as_bytes().to_vec()).await;
+    let card = clerk.get("/api/v1/cards").await.1["items"][0].clone();
+    let parts = serde_json::json!({"parts": [{"quantity": 6, "status": "in_use", "shared": false}, {"quantity": 4, "status": "idle", "shared": false}]});
+    clerk.post(&format!("/api/v1/cards/{}/split", card["id"].as_str().unwrap()), &parts).await;
+    let (_, again) = clerk.upload("/api/v1/cards/import", "a.csv", csv.as_bytes().to_vec()).await;
+    assert_eq!((again["updated"].as_u64(), again["invalid"].as_u64()), (Some(0), Some(1)), "{again}");
+    assert!(again["errors"][0]["message"].as_str().unwrap().contains("已在本系统拆分"));
+    let quantities: u64 = clerk.get("/api/v1/cards").await.1["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["quantity"].as_u64().unwrap())
+        .sum();
+    assert_eq!(quantities, 10);
 }

@@ -132,7 +132,7 @@ async fn two_reviewers_approving_at_once_make_one_transition() {
 }
 
 #[tokio::test]
-async fn a_national_listing_goes_through_the_authority_and_is_cancelled_after_its_exit() {
+async fn a_national_listing_goes_through_the_authority_and_its_exit_ends_the_platform_request() {
     let app = spawn_app().await;
     let admin = app.admin().await;
     let u = unit(&app, &admin, "210102", "001001").await;
@@ -162,11 +162,16 @@ async fn a_national_listing_goes_through_the_authority_and_is_cancelled_after_it
     assert_eq!(status, StatusCode::CONFLICT, "cancel needs an approved exit first: {body}");
     assert!(body["error"]["message"].as_str().unwrap().contains("退仓申请"));
     u.clerk.post(&format!("{path}/exit"), &json!({"reason": "需要变更信息"})).await;
-    decide(&u.reviewer, &format!("{path}/review"), "approve").await;
-    assert_eq!(u.clerk.get(&format!("/api/v1/cards/{card}")).await.1["publishable"], false, "still on the platform");
-    let (status, cancelled) = u.clerk.post(&format!("{path}/cancel"), &json!({})).await;
-    assert_eq!((status, cancelled["national_state"].as_str()), (StatusCode::OK, Some("cancelled")));
+    let (_, withdrawn) = decide(&u.reviewer, &format!("{path}/review"), "approve").await;
+    assert_eq!(
+        (withdrawn["national_state"].as_str(), withdrawn["reason"].as_str()),
+        (Some("cancelled"), Some("需要变更信息")),
+        "not yet published nationally: the platform request ends with the exit, whose reason stays"
+    );
     assert_eq!(u.clerk.get(&format!("/api/v1/cards/{card}")).await.1["publishable"], true);
+    let (status, late) = decide(&u.reviewer, &format!("{path}/review"), "approve").await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(late["error"]["message"].as_str().unwrap().contains("退仓申请已处理"), "{late}");
 }
 
 #[tokio::test]

@@ -66,14 +66,16 @@ async fn photos_are_measured_on_upload_flagged_not_refused_and_applied_to_the_sa
         clerk.post("/api/v1/cards", &card_body("ZC2", "台式计算机", "A02010105", 1, 500_000, 100_000, "idle")).await;
     let upload = format!("/api/v1/cards/{}/photos", first["id"].as_str().unwrap());
 
-    let (status, card) = clerk.upload(&upload, "clear.png", png(1200, 900, sharp)).await;
-    assert_eq!(status, StatusCode::OK, "{card}");
-    assert_eq!(card["photos"][0]["flags"], serde_json::json!([]));
-    let (status, card) = clerk.upload(&upload, "dark.png", png(1200, 900, |x, y| sharp(x, y) / 6)).await;
-    assert_eq!(status, StatusCode::OK, "{card}");
-    assert_eq!(card["photos"][1]["flags"], serde_json::json!(["dark"]));
-    let (_, card) = clerk.upload(&upload, "small.png", png(640, 480, sharp)).await;
-    assert_eq!(card["photos"][2]["flags"], serde_json::json!(["small"]));
+    let (status, photo) = clerk.upload(&upload, "clear.png", png(1200, 900, sharp)).await;
+    assert_eq!(status, StatusCode::OK, "{photo}");
+    assert_eq!(photo["flags"], serde_json::json!([]), "the answer is the photo (API.md)");
+    let (status, photo) = clerk.upload(&upload, "dark.png", png(1200, 900, |x, y| sharp(x, y) / 6)).await;
+    assert_eq!(status, StatusCode::OK, "{photo}");
+    assert_eq!(photo["flags"], serde_json::json!(["dark"]));
+    let (_, photo) = clerk.upload(&upload, "small.png", png(640, 480, sharp)).await;
+    assert_eq!(photo["flags"], serde_json::json!(["small"]));
+    let card = photo["card"].clone();
+    assert_eq!(card["photos"][2]["hash"], photo["hash"]);
     assert_eq!(card["photo_problems"], serde_json::json!(["few_photos", "flagged_photos"]));
     let stored = &card["photos"][0];
     assert_eq!((stored["width"].as_u64(), stored["height"].as_u64()), (Some(1200), Some(900)));

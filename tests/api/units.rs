@@ -130,3 +130,22 @@ async fn an_authority_lists_only_the_units_of_its_region() {
     let own = units["items"][0]["id"].as_str().unwrap();
     assert_eq!(authority.unit(own).await.0, StatusCode::OK);
 }
+
+#[tokio::test]
+async fn fixed_or_unknown_fields_and_empty_edits_are_refused_without_an_audit_event() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let unit = app.create_unit(&admin, "210102", "001001", "和平区财政局").await;
+    let path = format!("/api/v1/units/{}", unit["id"].as_str().unwrap());
+    let (status, body) = admin.patch(&path, &json!({"region": "210103"})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(body["error"]["message"].as_str().unwrap().contains("region"), "{body}");
+    let (status, body) = admin.patch(&path, &json!({"name": "和平区财政局"})).await;
+    assert_eq!(
+        (status, body["error"]["message"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("没有需要修改的内容"))
+    );
+    assert_eq!(admin.audit("?action=unit_updated").await.1["total"], 0);
+    let (status, body) = admin.request(reqwest::Method::DELETE, "/api/v1/login", None).await;
+    assert_eq!((status, code(&body)), (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"));
+}

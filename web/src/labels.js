@@ -60,7 +60,7 @@ export const NATIONAL_STATES = {
   pending_authority: '待主管部门审核',
   pending_province: '待省财政厅报送',
   published_national: '已报送至中央',
-  rejected: '未通过',
+  rejected: '已驳回',
   cancelled: '已取消调剂共享',
 }
 
@@ -73,12 +73,52 @@ export const SOURCES = {
 }
 
 export const RESULT_METHODS = {
-  allocation: '调拨',
-  shared_use: '共享共用',
+  allocation: '无偿调拨',
+  shared_use: '共享使用',
   lease: '出租',
   loan: '出借',
   other: '其他',
 }
+
+/** Element Plus tag type of each warehouse-track state. */
+export const LISTING_STATE_TAGS = {
+  draft: 'info',
+  pending_entry: 'warning',
+  returned: 'danger',
+  published: 'success',
+  pending_exit: 'warning',
+  withdrawn: 'info',
+  completed: 'primary',
+}
+
+/** Element Plus tag type of each platform-track state. */
+export const NATIONAL_STATE_TAGS = {
+  none: 'info',
+  pending_authority: 'warning',
+  pending_province: 'warning',
+  published_national: 'success',
+  rejected: 'danger',
+  cancelled: 'info',
+}
+
+/** The listing actions the server offers (`actions`), as button words of the notice. */
+export const LISTING_ACTIONS = {
+  submit: '提交',
+  edit: '修改',
+  review: '审批',
+  exit: '退仓申请',
+  authority_review: '审核同意',
+  submit_central: '报送至中央',
+  cancel: '取消调剂共享',
+  result: '登记调剂结果',
+}
+
+/** Scopes allowed for a listing outside / inside the national platform. */
+export const LOCAL_SCOPES = ['department', 'county', 'city']
+export const NATIONAL_SCOPES = ['province', 'national']
+
+/** 排序 of the plazas. */
+export const PLAZA_SORTS = { newest: '最新发布', value: '原值从高到低', nearest: '就近' }
 
 export const DEMAND_STATES = {
   draft: '草稿',
@@ -234,4 +274,15 @@ export function today() {
   const d = new Date()
   const p = (n) => String(n).padStart(2, '0')
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`
+}
+
+/**
+ * A 资产分类 code as a filter prefix: the picker answers a whole code
+ * (A05010000 = 家具); the API filters by code prefix, so a category above the
+ * leaves loses its trailing "00" pairs (A0501).
+ */
+export function categoryPrefix(code) {
+  let c = code || ''
+  while (c.length > 3 && c.endsWith('00')) c = c.slice(0, -2)
+  return c
 }

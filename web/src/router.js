@@ -20,6 +20,7 @@ const routes = [
       path: item.path === '/' ? '' : item.path.replace(/^\//, ''),
       name: item.name,
       component: item.component,
+      props: item.props ?? false,
       meta: { title: item.title, permission: item.permission, group: item.group, menu: item.menu ?? item.path },
     })),
   },

@@ -51,7 +51,10 @@ export const session = reactive({
     }
   },
 
+  /** One permission name, or a list of which any one suffices. */
   can(permission) {
-    return !permission || this.permissions.includes(permission)
+    if (!permission) return true
+    if (Array.isArray(permission)) return permission.length === 0 || permission.some((p) => this.permissions.includes(p))
+    return this.permissions.includes(permission)
   },
 })
