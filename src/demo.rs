@@ -183,9 +183,17 @@ pub fn create(data_dir: &Path, store: &Store) -> anyhow::Result<String> {
         })?;
     }
 
+    let listed = demo_listings(store, &units)?;
+
     let mut text = String::new();
     writeln!(text, "演示节点已生成：{}（{}，{}）", node.name, node.node_id, reference.region_path(REGION))?;
-    writeln!(text, "  单位 {} 个，资产卡片 {} 张，照片 {} 张", units.len(), card_count, photos.bytes.len())?;
+    writeln!(
+        text,
+        "  单位 {} 个，资产卡片 {} 张，照片 {} 张，公物仓广场资产 {listed} 件",
+        units.len(),
+        card_count,
+        photos.bytes.len()
+    )?;
     writeln!(text, "可用账户：")?;
     writeln!(text, "  系统管理员      admin / {ADMIN_PASSWORD}")?;
     writeln!(text, "  主管部门（财政局） {AUTHORITY_USERNAME} / {INITIAL_PASSWORD}（首次登录须修改）")?;
@@ -248,4 +256,78 @@ impl DemoPhotos {
     fn bytes(&self, hash: &str) -> &[u8] {
         self.bytes.get(hash).map(Vec::as_slice).unwrap_or_default()
     }
+}
+
+/// Puts some idle assets of each unit into the warehouse, as units would have by the notice's
+/// deadline: the physical warehouse lists all its publishable cards; other units list their
+/// first idle card — most approved (公物仓广场), a few still waiting for the reviewer, and some
+/// pushed toward the national platform (待主管部门审核). Each step is the same audited transition
+/// a person would make, by the unit's own clerk and reviewer.
+fn demo_listings(
+    store: &Store,
+    units: &HashMap<String, (crate::domain::unit::Unit, crate::domain::unit::UnitAccounts)>,
+) -> anyhow::Result<usize> {
+    use crate::domain::listing::{self, ListingAction, ListingFields, Mode, Scope, Source};
+    let mut published = 0;
+    let mut keys: Vec<&String> = units.keys().collect();
+    keys.sort();
+    let cards = store.read(store::cards::all)?;
+    for (n, key) in keys.into_iter().enumerate() {
+        let (unit, accounts) = &units[key];
+        let clerk = store.read(|r| store::users::by_username(r, &accounts.clerk))?.context("经办岗账户缺失")?;
+        let reviewer = store.read(|r| store::users::by_username(r, &accounts.reviewer))?.context("审核岗账户缺失")?;
+        let offered: Vec<_> = cards
+            .iter()
+            .filter(|c| c.unit_id == unit.id && c.publishable())
+            .take(if unit.physical_warehouse { 30 } else { 1 })
+            .collect();
+        for (i, card) in offered.into_iter().enumerate() {
+            let national = (n + i) % 4 == 0;
+            let fields = ListingFields {
+                mode: if card.shared { Mode::Share } else { Mode::Transfer },
+                national,
+                scope: if national { Scope::National } else { Scope::City },
+                description: format!("{} {}，{}，可正常使用", card.brand, card.spec, card.status.label()),
+                condition: if card.status == CardStatus::PendingDisposal {
+                    "有使用痕迹".to_owned()
+                } else {
+                    "良好".to_owned()
+                },
+                source: if unit.physical_warehouse { Source::PhysicalWarehouse } else { Source::Routine },
+                contact_name: unit.contact_name.clone(),
+                contact_phone: unit.contact_phone.clone(),
+            };
+            let clerk_actor =
+                listing::Actor { role: Role::Clerk, unit_id: Some(unit.id.clone()), region: unit.region.clone() };
+            let reviewer_actor = listing::Actor { role: Role::Reviewer, ..clerk_actor.clone() };
+            let id = store.write(&Actor::user(&clerk), |tx| {
+                let now = clock::now_rfc3339();
+                let draft = listing::create(
+                    tx.next_id("L")?,
+                    card.id.clone(),
+                    true,
+                    &unit.id,
+                    unit.region.clone(),
+                    unit.department.clone(),
+                    &clerk_actor,
+                    &fields,
+                    &now,
+                )
+                .map_err(crate::domain::DomainError::from)?;
+                let submitted = listing::transition(&draft, &clerk_actor, &ListingAction::Submit, &now)
+                    .map_err(crate::domain::DomainError::from)?;
+                let entry = store::listings::create(tx, &submitted, &clerk.username)?;
+                Ok((submitted.id.clone(), entry))
+            })?;
+            if (n + i) % 7 == 3 {
+                continue;
+            }
+            store.write(&Actor::user(&reviewer), |tx| {
+                let approve = |_: &listing::Listing| ListingAction::ReviewEntry { approve: true, reason: None };
+                store::listings::act(tx, &id, &reviewer_actor, &reviewer.username, approve, &clock::now_rfc3339())
+            })?;
+            published += 1;
+        }
+    }
+    Ok(published)
 }

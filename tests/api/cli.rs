@@ -177,6 +177,7 @@ fn demo_creates_a_ready_shenyang_node() {
     assert!(output.status.success(), "{}", stderr(&output));
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(stdout.contains("单位 31 个，资产卡片 410 张"), "{stdout}");
+    assert!(stdout.contains("公物仓广场资产"), "the demo has listings in the warehouse plaza: {stdout}");
     assert!(stdout.contains("210102001001"), "{stdout}");
     assert!(dir.path().join("演示账户.txt").exists());
     let again = run(&["demo", "--data", path]);
