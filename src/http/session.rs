@@ -108,10 +108,10 @@ pub struct Throttle {
 }
 
 impl Throttle {
-    fn keys(username: &str, ip: Option<IpAddr>) -> Vec<String> {
-        let mut keys = vec![format!("user:{}", username.trim().to_lowercase())];
+    fn keys(username: &str, ip: Option<IpAddr>) -> Vec<(String, u32)> {
+        let mut keys = vec![(format!("user:{}", username.trim().to_lowercase()), throttle::FREE_FAILURES)];
         if let Some(ip) = ip {
-            keys.push(format!("ip:{ip}"));
+            keys.push((format!("ip:{ip}"), throttle::FREE_ADDRESS_FAILURES));
         }
         keys
     }
@@ -121,15 +121,15 @@ impl Throttle {
         let map = self.map.lock().ok()?;
         Self::keys(username, ip)
             .iter()
-            .filter_map(|k| map.get(k))
-            .filter_map(|(failures, last)| throttle::retry_after(*failures, last.elapsed()))
+            .filter_map(|(k, free)| map.get(k).map(|entry| (entry, *free)))
+            .filter_map(|((failures, last), free)| throttle::retry_after(*failures, free, last.elapsed()))
             .max()
     }
 
     /// Counts a failure.
     pub fn fail(&self, username: &str, ip: Option<IpAddr>) {
         if let Ok(mut map) = self.map.lock() {
-            for key in Self::keys(username, ip) {
+            for (key, _) in Self::keys(username, ip) {
                 let entry = map.entry(key).or_insert((0, Instant::now()));
                 entry.0 += 1;
                 entry.1 = Instant::now();
@@ -140,7 +140,7 @@ impl Throttle {
     /// Clears the counters after a success.
     pub fn succeed(&self, username: &str, ip: Option<IpAddr>) {
         if let Ok(mut map) = self.map.lock() {
-            for key in Self::keys(username, ip) {
+            for (key, _) in Self::keys(username, ip) {
                 map.remove(&key);
             }
         }

@@ -137,3 +137,15 @@ async fn a_disabled_unit_and_its_users_are_locked_out() {
     assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
     assert!(body["error"]["message"].as_str().unwrap().contains("停用"));
 }
+
+#[tokio::test]
+async fn one_users_typos_do_not_lock_out_the_others_on_the_same_machine() {
+    let app = spawn_app().await;
+    for _ in 0..6 {
+        app.anonymous().login("210102001001jb", "wrong12345").await;
+    }
+    let (status, _) = app.anonymous().login("210102001001jb", "wrong12345").await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "the account is slowed down");
+    let (status, body) = app.anonymous().login("admin", ADMIN_PASSWORD).await;
+    assert_eq!(status, StatusCode::OK, "admin from the same address still logs in: {body}");
+}
