@@ -70,11 +70,14 @@ pub enum Action {
     ListingsSubmitCentral,
     /// The plazas.
     PlazaRead,
+    /// `GET /listings/{id}`: the own unit, the region's authority and province, or a plaza viewer
+    /// (scope decided by the handler with `domain::listing::visible`).
+    ListingsView,
 }
 
 impl Action {
     /// Every action, for listing permissions.
-    pub const ALL: [Action; 28] = [
+    pub const ALL: [Action; 29] = [
         Self::SessionRead,
         Self::PasswordChange,
         Self::TodoRead,
@@ -103,6 +106,7 @@ impl Action {
         Self::ListingsAuthorityReview,
         Self::ListingsSubmitCentral,
         Self::PlazaRead,
+        Self::ListingsView,
     ];
 
     /// The name the UI receives in `permissions`.
@@ -136,6 +140,7 @@ impl Action {
             Self::ListingsAuthorityReview => "listings.authority_review",
             Self::ListingsSubmitCentral => "listings.submit_central",
             Self::PlazaRead => "plaza.read",
+            Self::ListingsView => "listings.view",
         }
     }
 
@@ -156,7 +161,7 @@ impl Action {
             Self::ListingsReview => role == Reviewer,
             Self::ListingsAuthorityReview => role == Authority,
             Self::ListingsSubmitCentral => role == Province,
-            Self::PlazaRead => matches!(role, Clerk | Reviewer | Authority | Province | National),
+            Self::PlazaRead | Self::ListingsView => matches!(role, Clerk | Reviewer | Authority | Province | National),
         }
     }
 
@@ -164,6 +169,63 @@ impl Action {
     pub fn allowed_before_password_change(self) -> bool {
         matches!(self, Self::SessionRead | Self::PasswordChange)
     }
+}
+
+/// Every route that needs a session, with the action it performs. The session extractor checks
+/// this table before the handler runs (and before the body is read); a route missing here is
+/// refused, so a new route cannot be reached until it is given its row.
+pub const ROUTES: &[(&str, &str, Action)] = &[
+    ("POST", "/api/v1/logout", Action::SessionRead),
+    ("GET", "/api/v1/me", Action::SessionRead),
+    ("POST", "/api/v1/password", Action::PasswordChange),
+    ("GET", "/api/v1/todo", Action::TodoRead),
+    ("GET", "/api/v1/categories", Action::CategoriesRead),
+    ("GET", "/api/v1/photos/{hash}", Action::PhotosRead),
+    ("GET", "/api/v1/units", Action::UnitsList),
+    ("POST", "/api/v1/units", Action::UnitsCreate),
+    ("GET", "/api/v1/units/{id}", Action::UnitsRead),
+    ("PATCH", "/api/v1/units/{id}", Action::UnitsUpdate),
+    ("GET", "/api/v1/users", Action::UsersList),
+    ("POST", "/api/v1/users", Action::UsersCreate),
+    ("PATCH", "/api/v1/users/{id}", Action::UsersUpdate),
+    ("POST", "/api/v1/users/{id}/reset-password", Action::UsersResetPassword),
+    ("GET", "/api/v1/audit", Action::AuditList),
+    ("GET", "/api/v1/audit/verify", Action::AuditVerify),
+    ("GET", "/api/v1/cards", Action::CardsRead),
+    ("POST", "/api/v1/cards", Action::CardsChange),
+    ("GET", "/api/v1/cards/{id}", Action::CardsRead),
+    ("POST", "/api/v1/cards/{id}/changes", Action::CardsChange),
+    ("POST", "/api/v1/cards/{id}/recall", Action::CardsChange),
+    ("POST", "/api/v1/cards/{id}/split", Action::CardsChange),
+    ("POST", "/api/v1/cards/{id}/photos", Action::CardsChange),
+    ("DELETE", "/api/v1/cards/{id}/photos/{hash}", Action::CardsChange),
+    ("POST", "/api/v1/cards/{id}/photos/apply-to-spec", Action::CardsChange),
+    ("POST", "/api/v1/cards/import", Action::CardsImport),
+    ("GET", "/api/v1/cards/import/template", Action::CardsRead),
+    ("GET", "/api/v1/locations", Action::LocationsRead),
+    ("POST", "/api/v1/locations", Action::LocationsChange),
+    ("PATCH", "/api/v1/locations/{id}", Action::LocationsChange),
+    ("DELETE", "/api/v1/locations/{id}", Action::LocationsChange),
+    ("GET", "/api/v1/quality", Action::QualityRead),
+    ("GET", "/api/v1/listings", Action::ListingsRead),
+    ("POST", "/api/v1/listings", Action::ListingsCreate),
+    ("GET", "/api/v1/listings/{id}", Action::ListingsView),
+    ("PATCH", "/api/v1/listings/{id}", Action::ListingsCreate),
+    ("POST", "/api/v1/listings/{id}/submit", Action::ListingsCreate),
+    ("POST", "/api/v1/listings/{id}/review", Action::ListingsReview),
+    ("POST", "/api/v1/listings/{id}/exit", Action::ListingsCreate),
+    ("POST", "/api/v1/listings/{id}/authority-review", Action::ListingsAuthorityReview),
+    ("POST", "/api/v1/listings/{id}/submit-central", Action::ListingsSubmitCentral),
+    ("POST", "/api/v1/listings/{id}/cancel", Action::ListingsCreate),
+    ("POST", "/api/v1/listings/{id}/result", Action::ListingsCreate),
+    ("GET", "/api/v1/plaza/warehouse", Action::PlazaRead),
+    ("GET", "/api/v1/plaza/transfer", Action::PlazaRead),
+    ("GET", "/api/v1/plaza/share", Action::PlazaRead),
+];
+
+/// The action of a route (`path` as the router matched it, e.g. `/api/v1/units/{id}`).
+pub fn route_action(method: &str, path: &str) -> Option<Action> {
+    ROUTES.iter().find(|(m, p, _)| *m == method && *p == path).map(|(_, _, a)| *a)
 }
 
 /// Why a user may not act: the message the API returns.
@@ -270,6 +332,16 @@ mod tests {
         assert_eq!(check(&u, Action::UnitsList), Err(Refusal::MustChangePassword));
         assert!(check(&u, Action::PasswordChange).is_ok());
         assert!(check(&u, Action::SessionRead).is_ok());
+    }
+
+    #[test]
+    fn every_route_is_listed_once() {
+        let mut routes: Vec<_> = ROUTES.iter().map(|(m, p, _)| (*m, *p)).collect();
+        routes.sort();
+        routes.dedup();
+        assert_eq!(routes.len(), ROUTES.len());
+        assert_eq!(route_action("GET", "/api/v1/units/{id}"), Some(Action::UnitsRead));
+        assert_eq!(route_action("GET", "/api/v1/nowhere"), None);
     }
 
     #[test]

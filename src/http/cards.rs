@@ -12,7 +12,7 @@ use crate::domain::DomainError;
 use crate::domain::audit::{Actor, AuditEntry};
 use crate::domain::card::{AssetCard, CardChange, CardFields, CardStatus, Recall, Split};
 use crate::domain::clock;
-use crate::domain::permission::{self, Action};
+use crate::domain::permission;
 use crate::domain::unit::Unit;
 use crate::domain::user::User;
 use crate::store::cards::{HistoryEntry, HistorySource};
@@ -129,7 +129,6 @@ async fn list_cards(
     ctx: Ctx,
     Query(filter): Query<CardFilter>,
 ) -> Result<Json<Paged<CardView>>, ApiError> {
-    ctx.require(Action::CardsRead)?;
     let paging = Paging { page: filter.page, page_size: filter.page_size };
     paging.checked()?;
     let store = state.store.clone();
@@ -199,7 +198,6 @@ async fn create_card(
     ctx: Ctx,
     Json(fields): Json<CardFields>,
 ) -> Result<(StatusCode, Json<CardView>), ApiError> {
-    ctx.require(Action::CardsChange)?;
     let store = state.store.clone();
     let view = blocking(move || {
         let unit_id =
@@ -252,7 +250,6 @@ async fn get_card(
     ctx: Ctx,
     Path(id): Path<String>,
 ) -> Result<Json<CardDetail>, ApiError> {
-    ctx.require(Action::CardsRead)?;
     let store = state.store.clone();
     let detail = blocking(move || {
         let (card, _) = card_for(&store, &ctx.user, &id, false)?;
@@ -302,7 +299,6 @@ async fn change_card(
     Path(id): Path<String>,
     Json(body): Json<CardChange>,
 ) -> Result<Json<CardView>, ApiError> {
-    ctx.require(Action::CardsChange)?;
     let store = state.store.clone();
     let view = blocking(move || {
         let (card, unit) = card_for(&store, &ctx.user, &id, true)?;
@@ -334,7 +330,6 @@ async fn recall_card(
     Path(id): Path<String>,
     Json(body): Json<Recall>,
 ) -> Result<Json<CardView>, ApiError> {
-    ctx.require(Action::CardsChange)?;
     let store = state.store.clone();
     let view = blocking(move || {
         let (card, _) = card_for(&store, &ctx.user, &id, true)?;
@@ -370,7 +365,6 @@ async fn split_card(
     Path(id): Path<String>,
     Json(body): Json<Split>,
 ) -> Result<Json<SplitResult>, ApiError> {
-    ctx.require(Action::CardsChange)?;
     let store = state.store.clone();
     let result = blocking(move || {
         let (card, _) = card_for(&store, &ctx.user, &id, true)?;

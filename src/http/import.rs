@@ -12,7 +12,6 @@ use utoipa_axum::routes;
 use crate::domain::audit::{Actor, AuditEntry};
 use crate::domain::clock;
 use crate::domain::ledger::{self, RowError};
-use crate::domain::permission::Action;
 use crate::ledger::LedgerError;
 use crate::store;
 
@@ -98,7 +97,6 @@ async fn import_cards(
     Query(query): Query<ImportQuery>,
     request: axum::extract::Request,
 ) -> Result<Json<ImportReport>, ApiError> {
-    ctx.require(Action::CardsImport)?;
     let (_, bytes) = upload::single_file(request).await?;
     let store = state.store.clone();
     let report = blocking(move || {
@@ -157,8 +155,7 @@ async fn import_cards(
 /// The import template (.xlsx): the columns, the required ones in red, one example row.
 #[utoipa::path(get, path = "/api/v1/cards/import/template", tag = "cards",
     responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), (status = 403, body = ErrorBody)))]
-async fn template(ctx: Ctx) -> Result<Response, ApiError> {
-    ctx.require(Action::CardsRead)?;
+async fn template(_auth: Ctx) -> Result<Response, ApiError> {
     let bytes = crate::ledger::template().map_err(|e| ApiError::Internal(e.to_string()))?;
     Ok((
         [

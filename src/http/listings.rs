@@ -15,7 +15,6 @@ use crate::domain::clock;
 use crate::domain::listing::{
     self, Listing, ListingAction, ListingFields, ListingResult, Mode, NationalState, Scope, State, Viewer,
 };
-use crate::domain::permission::Action;
 use crate::domain::user::{Role, User};
 use crate::store::{self, Store};
 
@@ -188,7 +187,6 @@ async fn list_listings(
     ctx: Ctx,
     Query(filter): Query<ListingFilter>,
 ) -> Result<Json<Paged<ListingView>>, ApiError> {
-    ctx.require(Action::ListingsRead)?;
     let paging = Paging { page: filter.page, page_size: filter.page_size };
     paging.checked()?;
     let store = state.store.clone();
@@ -251,7 +249,6 @@ async fn create_listing(
     ctx: Ctx,
     Json(body): Json<NewListing>,
 ) -> Result<(StatusCode, Json<ListingView>), ApiError> {
-    ctx.require(Action::ListingsCreate)?;
     let store = state.store.clone();
     let view = blocking(move || {
         let user = &ctx.user;
@@ -295,9 +292,6 @@ async fn get_listing(
     ctx: Ctx,
     Path(id): Path<String>,
 ) -> Result<Json<ListingView>, ApiError> {
-    if ctx.require(Action::ListingsRead).is_err() {
-        ctx.require(Action::PlazaRead)?;
-    }
     let store = state.store.clone();
     let view = blocking(move || {
         let listing = store
@@ -322,7 +316,6 @@ async fn edit_listing(
     Path(id): Path<String>,
     Json(fields): Json<ListingFields>,
 ) -> Result<Json<ListingView>, ApiError> {
-    ctx.require(Action::ListingsCreate)?;
     let store = state.store.clone();
     let view = blocking(move || {
         let user = &ctx.user;
@@ -372,7 +365,6 @@ async fn submit(
     ctx: Ctx,
     Path(id): Path<String>,
 ) -> Result<Json<ListingView>, ApiError> {
-    ctx.require(Action::ListingsCreate)?;
     act(state, ctx, id, move |_| ListingAction::Submit).await
 }
 
@@ -406,7 +398,6 @@ async fn review(
     Path(id): Path<String>,
     Json(body): Json<ReviewBody>,
 ) -> Result<Json<ListingView>, ApiError> {
-    ctx.require(Action::ListingsReview)?;
     let approve = body.decision == Decision::Approve;
     act(state, ctx, id, move |current| {
         if matches!(current.state, State::PendingExit | State::Withdrawn) {
@@ -435,7 +426,6 @@ async fn request_exit(
     Path(id): Path<String>,
     Json(body): Json<ExitBody>,
 ) -> Result<Json<ListingView>, ApiError> {
-    ctx.require(Action::ListingsCreate)?;
     act(state, ctx, id, move |_| ListingAction::RequestExit { reason: body.reason }).await
 }
 
@@ -448,7 +438,6 @@ async fn authority_review(
     Path(id): Path<String>,
     Json(body): Json<ReviewBody>,
 ) -> Result<Json<ListingView>, ApiError> {
-    ctx.require(Action::ListingsAuthorityReview)?;
     let action = ListingAction::AuthorityReview {
         approve: body.decision == Decision::Approve,
         scope: body.scope,
@@ -466,7 +455,6 @@ async fn submit_central(
     Path(id): Path<String>,
     Json(body): Json<ReviewBody>,
 ) -> Result<Json<ListingView>, ApiError> {
-    ctx.require(Action::ListingsSubmitCentral)?;
     let action = ListingAction::SubmitCentral { approve: body.decision == Decision::Approve, reason: body.reason };
     act(state, ctx, id, move |_| action).await
 }
@@ -479,7 +467,6 @@ async fn cancel(
     ctx: Ctx,
     Path(id): Path<String>,
 ) -> Result<Json<ListingView>, ApiError> {
-    ctx.require(Action::ListingsCreate)?;
     act(state, ctx, id, move |_| ListingAction::Cancel).await
 }
 
@@ -492,7 +479,6 @@ async fn record_result(
     Path(id): Path<String>,
     Json(body): Json<ListingResult>,
 ) -> Result<Json<ListingView>, ApiError> {
-    ctx.require(Action::ListingsCreate)?;
     if clock::parse_date(&body.date).is_none() {
         return Err(ApiError::Invalid(format!("日期“{}”无效，应为 YYYY-MM-DD", body.date)));
     }

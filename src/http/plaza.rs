@@ -9,7 +9,6 @@ use utoipa_axum::routes;
 
 use crate::domain::card::category_prefix;
 use crate::domain::listing::{self, Listing, Mode, NationalState};
-use crate::domain::permission::Action;
 use crate::domain::region::RegionCode;
 use crate::store::{self, Store};
 
@@ -129,7 +128,6 @@ async fn warehouse(
     ctx: Ctx,
     Query(filter): Query<PlazaFilter>,
 ) -> Result<Json<Paged<ListingView>>, ApiError> {
-    ctx.require(Action::PlazaRead)?;
     let store = state.store.clone();
     Ok(Json(blocking(move || plaza(&store, &ctx, &filter, Listing::in_warehouse_plaza)).await?))
 }
@@ -146,7 +144,6 @@ async fn transfer(
     ctx: Ctx,
     Query(filter): Query<PlazaFilter>,
 ) -> Result<Json<Paged<ListingView>>, ApiError> {
-    ctx.require(Action::PlazaRead)?;
     let store = state.store.clone();
     Ok(Json(blocking(move || plaza(&store, &ctx, &filter, |l| on_platform(l, Mode::Transfer))).await?))
 }
@@ -159,7 +156,6 @@ async fn share(
     ctx: Ctx,
     Query(filter): Query<PlazaFilter>,
 ) -> Result<Json<Paged<ListingView>>, ApiError> {
-    ctx.require(Action::PlazaRead)?;
     let store = state.store.clone();
     Ok(Json(blocking(move || plaza(&store, &ctx, &filter, |l| on_platform(l, Mode::Share))).await?))
 }

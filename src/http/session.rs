@@ -7,11 +7,11 @@ use std::net::IpAddr;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use axum::extract::FromRequestParts;
+use axum::extract::{FromRequestParts, MatchedPath};
 use axum::http::request::Parts;
 use axum::http::{Method, header};
 
-use crate::domain::permission::{self, Action};
+use crate::domain::permission;
 use crate::domain::throttle;
 use crate::domain::user::User;
 use crate::store;
@@ -147,9 +147,10 @@ impl Throttle {
     }
 }
 
-/// The logged-in user of a request. Extracting it checks the session, that the user and its unit
-/// are still enabled, and the CSRF token on state-changing methods. Permission is checked by
-/// [`Ctx::require`], first thing in every handler.
+/// The logged-in user of a request. Extracting it checks the session, the CSRF token on
+/// state-changing methods, that the user and its unit are still enabled, and — before the handler
+/// runs or the body is read — the role table for the route (`domain::permission::ROUTES`); a
+/// route without a row is refused. Object scope (which unit, which region) is the handler's.
 pub struct Ctx {
     /// The user, read fresh from the database.
     pub user: User,
@@ -157,13 +158,6 @@ pub struct Ctx {
     pub token: String,
     /// The session's CSRF token.
     pub csrf: String,
-}
-
-impl Ctx {
-    /// Checks the role table (and the initial-password rule) for `action`.
-    pub fn require(&self, action: Action) -> Result<(), ApiError> {
-        permission::check(&self.user, action).map_err(ApiError::from)
-    }
 }
 
 fn cookie_token(parts: &Parts) -> Option<String> {
@@ -211,7 +205,13 @@ impl FromRequestParts<AppState> for Ctx {
         .await
         .map_err(|e| ApiError::Internal(e.to_string()))??;
         match user {
-            Some(user) => Ok(Ctx { user, token, csrf }),
+            Some(user) => {
+                let path = parts.extensions.get::<MatchedPath>().map(|p| p.as_str().to_owned()).unwrap_or_default();
+                let action = permission::route_action(parts.method.as_str(), &path)
+                    .ok_or_else(|| ApiError::Forbidden("该接口未登记访问权限".to_owned()))?;
+                permission::check(&user, action)?;
+                Ok(Ctx { user, token, csrf })
+            }
             None => {
                 state.sessions.close(&token);
                 Err(ApiError::Unauthenticated("账户已停用，请联系系统管理员".to_owned()))

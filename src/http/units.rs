@@ -10,7 +10,7 @@ use utoipa_axum::routes;
 
 use crate::domain::DomainError;
 use crate::domain::audit::{Actor, AuditEntry};
-use crate::domain::permission::{self, Action};
+use crate::domain::permission;
 use crate::domain::unit::{NewUnit, UnitPatch};
 
 use crate::store;
@@ -58,7 +58,6 @@ async fn list_units(
     ctx: Ctx,
     Query(filter): Query<UnitFilter>,
 ) -> Result<Json<Paged<UnitView>>, ApiError> {
-    ctx.require(Action::UnitsList)?;
     filter.paging().checked()?;
     let store = state.store.clone();
     let page = blocking(move || {
@@ -94,7 +93,6 @@ async fn create_unit(
     ctx: Ctx,
     Json(body): Json<NewUnit>,
 ) -> Result<(StatusCode, Json<CreatedUnit>), ApiError> {
-    ctx.require(Action::UnitsCreate)?;
     let store = state.store.clone();
     let created = blocking(move || {
         let node = store.node()?.ok_or(ApiError::NotInitialized)?;
@@ -109,7 +107,6 @@ async fn create_unit(
 #[utoipa::path(get, path = "/api/v1/units/{id}", tag = "units", params(("id" = String, Path)),
     responses((status = 200, body = UnitView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn get_unit(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Result<Json<UnitView>, ApiError> {
-    ctx.require(Action::UnitsRead)?;
     let store = state.store.clone();
     let view = blocking(move || {
         let unit =
@@ -132,7 +129,6 @@ async fn update_unit(
     Path(id): Path<String>,
     Json(patch): Json<UnitPatch>,
 ) -> Result<Json<UnitView>, ApiError> {
-    ctx.require(Action::UnitsUpdate)?;
     let store = state.store.clone();
     let view = blocking(move || {
         let unit = store.write(&Actor::user(&ctx.user), |tx| {

@@ -352,4 +352,30 @@ async fn the_role_table_covers_every_route_of_the_api() {
     }
     let tabled: BTreeSet<_> = table().iter().map(|r| format!("{} {}", r.method, r.template)).collect();
     assert_eq!(documented, tabled, "routes missing from the role table, or rows for routes that do not exist");
+    let public: BTreeSet<_> = table()
+        .iter()
+        .filter(|r| matches!(r.rule, Rule::Public))
+        .map(|r| format!("{} {}", r.method, r.template))
+        .collect();
+    let checked: BTreeSet<_> =
+        gongwucang::domain::permission::ROUTES.iter().map(|(m, p, _)| format!("{m} {p}")).collect();
+    let with_session: BTreeSet<_> = documented.difference(&public).cloned().collect();
+    assert_eq!(
+        checked, with_session,
+        "the server's route table (domain::permission::ROUTES) must name every route that needs a session"
+    );
+}
+
+#[tokio::test]
+async fn a_forbidden_caller_is_refused_before_the_body_is_read() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    app.create_unit(&admin, "210102", "001001", "和平区财政局").await;
+    let reviewer = app.login_first_time("210102001001").await;
+    for (path, body) in
+        [("/api/v1/units", json!({})), ("/api/v1/users", json!({"x": 1})), ("/api/v1/cards", json!("notjson"))]
+    {
+        let (status, answer) = reviewer.post(path, &body).await;
+        assert_eq!((status, code(&answer)), (StatusCode::FORBIDDEN, "forbidden"), "{path}: {answer}");
+    }
 }
