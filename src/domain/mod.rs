@@ -8,6 +8,8 @@ pub mod audit;
 pub mod card;
 /// Time helpers: RFC 3339 timestamps and dates.
 pub mod clock;
+/// Demands (需求) and matching listings against them.
+pub mod demand;
 /// Error type of the rules: invalid input, refusal, missing object, state conflict.
 pub mod error;
 /// Ledger import rules: column headers and row parsing.

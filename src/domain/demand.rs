@@ -1,0 +1,258 @@
+//! Demands (需求, SPEC §6): a unit's asset need with concrete indicator requirements, and the
+//! matching of published listings against it. `draft → pending_review → published → closed`: the
+//! clerk drafts and submits, the unit reviewer adjusts the scope and publishes (报送至中央 for a
+//! national scope), the clerk closes it once the need is met (及时清理需求信息).
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::listing::Scope;
+use super::region::RegionCode;
+use super::user::Role;
+
+/// The demand's state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DemandState {
+    /// 草稿
+    Draft,
+    /// 待审核
+    PendingReview,
+    /// 已发布
+    Published,
+    /// 已关闭
+    Closed,
+}
+
+/// Why a demand was closed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CloseReason {
+    /// 已通过公物仓调剂解决
+    MetByListing,
+    /// 已采购
+    Purchased,
+    /// 需求取消
+    Cancelled,
+}
+
+/// One indicator requirement, e.g. `CPU` ≥ `i5`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Indicator {
+    /// 指标, e.g. 内存.
+    pub key: String,
+    /// 要求, e.g. ≥ 8G.
+    pub value: String,
+}
+
+/// What an actor asks of a demand.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DemandAction {
+    /// 提交 (clerk, from draft).
+    Submit,
+    /// 调整范围并发布 / 报送至中央 (reviewer, from pending review).
+    Publish {
+        /// The final scope, when the reviewer changes it.
+        scope: Option<Scope>,
+    },
+    /// 退回 (reviewer, with a reason).
+    Return {
+        /// Why.
+        reason: String,
+    },
+    /// 关闭 (clerk, from draft or published).
+    Close {
+        /// Why.
+        reason: CloseReason,
+    },
+}
+
+/// A refusal: not allowed (403) or not in the needed state (409, with the state's name).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DemandRefusal {
+    /// The actor may not act on this demand.
+    NotAllowed(&'static str),
+    /// The demand is not in the needed state.
+    WrongState(&'static str, DemandState),
+    /// Bad input.
+    Invalid(&'static str),
+}
+
+/// The next state of a demand of `unit_id` when `role` of `actor_unit` asks for `action`.
+pub fn next_state(
+    state: DemandState,
+    unit_id: &str,
+    role: Role,
+    actor_unit: Option<&str>,
+    action: &DemandAction,
+) -> Result<DemandState, DemandRefusal> {
+    let own = actor_unit == Some(unit_id);
+    match action {
+        DemandAction::Submit => {
+            if role != Role::Clerk || !own {
+                return Err(DemandRefusal::NotAllowed("只有本单位经办岗可以提交需求"));
+            }
+            match state {
+                DemandState::Draft => Ok(DemandState::PendingReview),
+                other => Err(DemandRefusal::WrongState("只有草稿可以提交", other)),
+            }
+        }
+        DemandAction::Publish { .. } | DemandAction::Return { .. } => {
+            if role != Role::Reviewer || !own {
+                return Err(DemandRefusal::NotAllowed("只有本单位审核岗可以审核需求"));
+            }
+            if state != DemandState::PendingReview {
+                return Err(DemandRefusal::WrongState("该需求已处理或尚未提交", state));
+            }
+            match action {
+                DemandAction::Return { reason } if reason.trim().is_empty() => {
+                    Err(DemandRefusal::Invalid("退回时须填写理由"))
+                }
+                DemandAction::Return { .. } => Ok(DemandState::Draft),
+                _ => Ok(DemandState::Published),
+            }
+        }
+        DemandAction::Close { .. } => {
+            if role != Role::Clerk || !own {
+                return Err(DemandRefusal::NotAllowed("只有本单位经办岗可以关闭需求"));
+            }
+            match state {
+                DemandState::Draft | DemandState::Published => Ok(DemandState::Closed),
+                other => Err(DemandRefusal::WrongState("待审核或已关闭的需求不能关闭", other)),
+            }
+        }
+    }
+}
+
+/// What a listing offers, for matching.
+#[derive(Debug, Clone)]
+pub struct Offer<'a> {
+    /// GB/T 14885 code.
+    pub category: &'a str,
+    /// Name, spec, brand and description, for keyword overlap.
+    pub text: String,
+    /// Where the offering unit is.
+    pub region: &'a RegionCode,
+}
+
+/// Why a listing fits a demand (shown to the user), best first; `None` when it does not fit.
+/// A fit needs the same category (the longer the shared code prefix, the better) or a keyword
+/// of the demand's name in the listing's text; nearer regions rank first.
+pub fn match_reasons(category: &str, name: &str, region: &RegionCode, offer: &Offer<'_>) -> Option<(u32, Vec<String>)> {
+    let shared = category.chars().zip(offer.category.chars()).take_while(|(a, b)| a == b).count();
+    let mut score = 0;
+    let mut reasons = Vec::new();
+    if shared >= 9 {
+        score += 60;
+        reasons.push("资产分类相同".to_owned());
+    } else if shared >= 7 {
+        score += 40;
+        reasons.push("属同一中类".to_owned());
+    } else if shared >= 5 {
+        score += 20;
+        reasons.push("属同一大类".to_owned());
+    }
+    let words: Vec<String> = keywords(name).into_iter().filter(|w| offer.text.contains(w.as_str())).collect();
+    if !words.is_empty() {
+        score += 10 * words.len() as u32;
+        reasons.push(format!("名称相符：{}", words.join("、")));
+    }
+    if score == 0 {
+        return None;
+    }
+    let (a, b) = (region.as_str(), offer.region.as_str());
+    let (bonus, place) = if a == b {
+        (15, "同一区县")
+    } else if a[..4] == b[..4] {
+        (10, "同一地市")
+    } else if a[..2] == b[..2] {
+        (5, "同一省份")
+    } else {
+        (0, "外省")
+    };
+    reasons.push(place.to_owned());
+    Some((score + bonus, reasons))
+}
+
+/// The two-character words of a Chinese name (电脑, 空调, 投影 …) and its ASCII words.
+pub fn keywords(name: &str) -> Vec<String> {
+    let chars: Vec<char> = name.chars().filter(|c| !c.is_whitespace()).collect();
+    let mut words: Vec<String> = Vec::new();
+    for pair in chars.windows(2) {
+        if pair.iter().all(|c| !c.is_ascii()) {
+            let word: String = pair.iter().collect();
+            if !words.contains(&word) {
+                words.push(word);
+            }
+        }
+    }
+    for word in name.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| w.len() >= 2) {
+        if !words.iter().any(|w| w == word) {
+            words.push(word.to_owned());
+        }
+    }
+    words
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn code(s: &str) -> RegionCode {
+        RegionCode::parse(s).unwrap()
+    }
+
+    #[test]
+    fn a_demand_is_drafted_reviewed_published_and_closed_by_its_own_unit() {
+        let clerk = (Role::Clerk, Some("u1"));
+        let reviewer = (Role::Reviewer, Some("u1"));
+        let step = |state, (role, unit): (Role, Option<&str>), action| next_state(state, "u1", role, unit, &action);
+        let s = step(DemandState::Draft, clerk, DemandAction::Submit).unwrap();
+        assert_eq!(s, DemandState::PendingReview);
+        assert!(matches!(step(s, clerk, DemandAction::Publish { scope: None }), Err(DemandRefusal::NotAllowed(_))));
+        assert!(matches!(
+            step(s, reviewer, DemandAction::Return { reason: " ".into() }),
+            Err(DemandRefusal::Invalid(_))
+        ));
+        let s = step(s, reviewer, DemandAction::Publish { scope: Some(Scope::National) }).unwrap();
+        assert_eq!(s, DemandState::Published);
+        assert!(matches!(
+            step(s, reviewer, DemandAction::Publish { scope: None }),
+            Err(DemandRefusal::WrongState(_, DemandState::Published))
+        ));
+        assert!(matches!(
+            step(s, (Role::Clerk, Some("u2")), DemandAction::Close { reason: CloseReason::Purchased }),
+            Err(DemandRefusal::NotAllowed(_))
+        ));
+        assert_eq!(
+            step(s, clerk, DemandAction::Close { reason: CloseReason::MetByListing }).unwrap(),
+            DemandState::Closed
+        );
+    }
+
+    #[test]
+    fn listings_of_the_same_category_and_name_match_nearest_first() {
+        let near = code("210102");
+        let far = code("310101");
+        let desktop = Offer { category: "A02010105", text: "台式计算机 启天M450 联想".into(), region: &near };
+        let laptop = Offer { category: "A02010108", text: "笔记本电脑 ThinkPad".into(), region: &far };
+        let desk = Offer { category: "A05010201", text: "办公桌".into(), region: &near };
+        let here = code("210102");
+        let (a, reasons) = match_reasons("A02010105", "台式计算机", &here, &desktop).unwrap();
+        assert!(
+            reasons.contains(&"资产分类相同".to_owned()) && reasons.contains(&"同一区县".to_owned()),
+            "{reasons:?}"
+        );
+        let (b, _) = match_reasons("A02010105", "台式计算机", &here, &laptop).unwrap();
+        assert!(a > b);
+        assert!(match_reasons("A02010105", "台式计算机", &here, &desk).is_none());
+        let (_, reasons) = match_reasons("A02019999", "电脑", &here, &laptop).unwrap();
+        assert!(reasons.iter().any(|r| r.contains("电脑")), "{reasons:?}");
+    }
+
+    #[test]
+    fn two_character_chinese_words_are_the_keywords() {
+        assert_eq!(keywords("彩色打印机"), ["彩色", "色打", "打印", "印机"]);
+        assert_eq!(keywords("A4 打印机"), ["打印", "印机", "A4"]);
+    }
+}
