@@ -6,9 +6,153 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::DomainError;
+use super::clock;
 use super::listing::Scope;
+use super::reference::Reference;
 use super::region::RegionCode;
 use super::user::Role;
+
+/// A demand as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Demand {
+    /// Opaque id.
+    pub id: String,
+    /// The unit in need.
+    pub unit_id: String,
+    /// Its region.
+    pub unit_region: RegionCode,
+    /// Its 主管部门.
+    pub unit_department: String,
+    /// The fields the clerk entered.
+    #[serde(flatten)]
+    pub fields: DemandFields,
+    /// State.
+    pub state: DemandState,
+    /// Why it was closed.
+    pub close_reason: Option<CloseReason>,
+    /// The reviewer's reason when returned.
+    pub reason: Option<String>,
+    /// RFC 3339.
+    pub created_at: String,
+    /// RFC 3339.
+    pub published_at: Option<String>,
+    /// RFC 3339.
+    pub updated_at: String,
+}
+
+/// What a clerk fills in (需求发布).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct DemandFields {
+    /// GB/T 14885 code.
+    pub category: String,
+    /// 需求名称.
+    pub name: String,
+    /// 数量.
+    pub quantity: u32,
+    /// 技术指标.
+    #[serde(default)]
+    pub indicators: Vec<Indicator>,
+    /// 单价预算, fen.
+    #[serde(default)]
+    pub budget_per_unit_fen: i64,
+    /// 期望日期.
+    pub expected_on: String,
+    /// 联系人.
+    pub contact_name: String,
+    /// 联系电话.
+    pub contact_phone: String,
+    /// 调剂共享范围.
+    pub scope: Scope,
+}
+
+impl DemandFields {
+    /// Checks the fields.
+    pub fn validate(&self, reference: &Reference) -> Result<(), DomainError> {
+        if reference.category(self.category.trim()).is_none_or(|c| c.level == 0) {
+            return Err(DomainError::invalid(format!("资产分类代码“{}”不在 GB/T 14885-2022 分类表中", self.category)));
+        }
+        if self.name.trim().is_empty() || self.name.chars().count() > 60 {
+            return Err(DomainError::invalid("需求名称不能为空，且不超过 60 个字"));
+        }
+        if self.quantity == 0 {
+            return Err(DomainError::invalid("需求数量应为正整数"));
+        }
+        if !(0..=super::card::MAX_VALUE_FEN).contains(&self.budget_per_unit_fen) {
+            return Err(DomainError::invalid("单价预算应为 0 至 100 亿元"));
+        }
+        if clock::parse_date(&self.expected_on).is_none() {
+            return Err(DomainError::invalid(format!("期望日期“{}”无效，应为 YYYY-MM-DD", self.expected_on)));
+        }
+        if self.contact_name.trim().is_empty() || self.contact_phone.trim().is_empty() {
+            return Err(DomainError::invalid("请填写联系人和联系电话，便于供给方联系"));
+        }
+        if self.indicators.len() > 20
+            || self
+                .indicators
+                .iter()
+                .any(|i| i.key.trim().is_empty() || i.key.chars().count() > 20 || i.value.chars().count() > 60)
+        {
+            return Err(DomainError::invalid("指标要求最多 20 条，每条须有指标名称（20 字内）和要求（60 字内）"));
+        }
+        Ok(())
+    }
+}
+
+impl From<DemandRefusal> for DomainError {
+    fn from(r: DemandRefusal) -> Self {
+        match r {
+            DemandRefusal::NotAllowed(m) => DomainError::Forbidden(m.to_owned()),
+            DemandRefusal::Invalid(m) => DomainError::invalid(m),
+            DemandRefusal::WrongState(m, state) => DomainError::Conflict {
+                message: m.to_owned(),
+                state: serde_json::to_value(state).ok().and_then(|v| v.as_str().map(str::to_owned)),
+            },
+        }
+    }
+}
+
+/// Applies an action to a demand (the state rule is [`next_state`]); `now` is RFC 3339.
+pub fn apply(
+    demand: &Demand,
+    role: Role,
+    actor_unit: Option<&str>,
+    action: &DemandAction,
+    now: &str,
+) -> Result<Demand, DemandRefusal> {
+    let state = next_state(demand.state, &demand.unit_id, role, actor_unit, action)?;
+    let mut next = demand.clone();
+    next.state = state;
+    next.updated_at = now.to_owned();
+    match action {
+        DemandAction::Submit => next.reason = None,
+        DemandAction::Publish { scope } => {
+            if let Some(scope) = scope {
+                next.fields.scope = *scope;
+            }
+            next.published_at = Some(now.to_owned());
+        }
+        DemandAction::Return { reason } => next.reason = Some(reason.trim().to_owned()),
+        DemandAction::Close { reason } => next.close_reason = Some(*reason),
+    }
+    Ok(next)
+}
+
+/// The actions the actor may take now, asked of [`next_state`].
+pub fn allowed_actions(demand: &Demand, role: Role, actor_unit: Option<&str>) -> Vec<&'static str> {
+    let mut actions = Vec::new();
+    let can = |a: DemandAction| next_state(demand.state, &demand.unit_id, role, actor_unit, &a).is_ok();
+    if can(DemandAction::Submit) {
+        actions.push("edit");
+    }
+    if can(DemandAction::Publish { scope: None }) {
+        actions.push("review");
+    }
+    if can(DemandAction::Close { reason: CloseReason::Cancelled }) {
+        actions.push("close");
+    }
+    actions
+}
 
 /// The demand's state.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]

@@ -627,21 +627,32 @@ pub struct Viewer {
 /// same department (S = department), county, city, province as U, or always (S = national).
 /// Authorities (and province and national users) see their whole region; a unit sees its own.
 pub fn visible(listing: &Listing, viewer: &Viewer) -> bool {
-    if viewer.unit_id.as_deref() == Some(listing.unit_id.as_str()) {
+    scope_visible(&listing.unit_id, &listing.unit_region, &listing.unit_department, listing.scope, viewer)
+}
+
+/// The rule of [`visible`] for anything a unit publishes with a scope (listings, demands).
+pub fn scope_visible(
+    unit_id: &str,
+    unit_region: &RegionCode,
+    unit_department: &str,
+    scope: Scope,
+    viewer: &Viewer,
+) -> bool {
+    if viewer.unit_id.as_deref() == Some(unit_id) {
         return true;
     }
     match viewer.role {
         Role::Authority | Role::Province | Role::National => {
-            if viewer.region.contains(&listing.unit_region) {
+            if viewer.region.contains(unit_region) {
                 return true;
             }
         }
         Role::Admin => return false,
         Role::Clerk | Role::Reviewer => {}
     }
-    let (u, v) = (listing.unit_region.as_str(), viewer.region.as_str());
-    match listing.scope {
-        Scope::Department => viewer.department.as_deref() == Some(listing.unit_department.as_str()) && u[..4] == v[..4],
+    let (u, v) = (unit_region.as_str(), viewer.region.as_str());
+    match scope {
+        Scope::Department => viewer.department.as_deref() == Some(unit_department) && u[..4] == v[..4],
         Scope::County => u == v,
         Scope::City => u[..4] == v[..4],
         Scope::Province => u[..2] == v[..2],

@@ -73,11 +73,17 @@ pub enum Action {
     /// `GET /listings/{id}`: the own unit, the region's authority and province, or a plaza viewer
     /// (scope decided by the handler with `domain::listing::visible`).
     ListingsView,
+    /// 需求发布, edit, close (clerk, own unit).
+    DemandsCreate,
+    /// `GET /demands`, `GET /demands/{id}`, matches.
+    DemandsRead,
+    /// 调整调剂共享范围 / 报送至中央 / 退回 of demands (reviewer, own unit).
+    DemandsReview,
 }
 
 impl Action {
     /// Every action, for listing permissions.
-    pub const ALL: [Action; 29] = [
+    pub const ALL: [Action; 32] = [
         Self::SessionRead,
         Self::PasswordChange,
         Self::TodoRead,
@@ -107,6 +113,9 @@ impl Action {
         Self::ListingsSubmitCentral,
         Self::PlazaRead,
         Self::ListingsView,
+        Self::DemandsCreate,
+        Self::DemandsRead,
+        Self::DemandsReview,
     ];
 
     /// The name the UI receives in `permissions`.
@@ -141,6 +150,9 @@ impl Action {
             Self::ListingsSubmitCentral => "listings.submit_central",
             Self::PlazaRead => "plaza.read",
             Self::ListingsView => "listings.view",
+            Self::DemandsCreate => "demands.create",
+            Self::DemandsRead => "demands.read",
+            Self::DemandsReview => "demands.review",
         }
     }
 
@@ -158,7 +170,9 @@ impl Action {
             Self::CardsRead | Self::LocationsRead | Self::QualityRead => matches!(role, Clerk | Reviewer | Authority),
             Self::CardsChange | Self::CardsImport | Self::LocationsChange | Self::ListingsCreate => role == Clerk,
             Self::ListingsRead => matches!(role, Clerk | Reviewer | Authority | Province),
-            Self::ListingsReview => role == Reviewer,
+            Self::ListingsReview | Self::DemandsReview => role == Reviewer,
+            Self::DemandsCreate => role == Clerk,
+            Self::DemandsRead => matches!(role, Clerk | Reviewer | Authority | Province | National),
             Self::ListingsAuthorityReview => role == Authority,
             Self::ListingsSubmitCentral => role == Province,
             Self::PlazaRead | Self::ListingsView => matches!(role, Clerk | Reviewer | Authority | Province | National),
@@ -221,6 +235,15 @@ pub const ROUTES: &[(&str, &str, Action)] = &[
     ("GET", "/api/v1/plaza/warehouse", Action::PlazaRead),
     ("GET", "/api/v1/plaza/transfer", Action::PlazaRead),
     ("GET", "/api/v1/plaza/share", Action::PlazaRead),
+    ("GET", "/api/v1/plaza/demand", Action::PlazaRead),
+    ("GET", "/api/v1/demands", Action::DemandsRead),
+    ("POST", "/api/v1/demands", Action::DemandsCreate),
+    ("GET", "/api/v1/demands/{id}", Action::DemandsRead),
+    ("PATCH", "/api/v1/demands/{id}", Action::DemandsCreate),
+    ("POST", "/api/v1/demands/{id}/submit", Action::DemandsReview),
+    ("POST", "/api/v1/demands/{id}/return", Action::DemandsReview),
+    ("POST", "/api/v1/demands/{id}/close", Action::DemandsCreate),
+    ("GET", "/api/v1/demands/{id}/matches", Action::DemandsRead),
 ];
 
 /// The action of a route (`path` as the router matched it, e.g. `/api/v1/units/{id}`).

@@ -26,6 +26,8 @@ pub mod card_photos;
 pub mod card_views;
 /// Asset cards.
 pub mod cards;
+/// Demands and matching.
+pub mod demands;
 /// The error type and its mapping to API.md's error shape.
 pub mod error;
 /// Extractors with our error shape; paging.
@@ -92,6 +94,7 @@ pub const JSON_BODY_LIMIT: usize = 1024 * 1024;
         (name = "quality", description = "数据质量"),
         (name = "listings", description = "入仓申请与审批"),
         (name = "plaza", description = "公物仓广场与调剂共享广场"),
+        (name = "demands", description = "需求发布与匹配"),
     )
 )]
 struct ApiDoc;
@@ -113,6 +116,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(quality::router())
         .merge(listings::router())
         .merge(plaza::router())
+        .merge(demands::router())
 }
 
 /// The whole application: API, OpenAPI document, UI, headers and limits.

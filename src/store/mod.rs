@@ -23,6 +23,8 @@ pub mod audit;
 pub mod cards;
 /// The value codec (JSON).
 pub mod codec;
+/// Demands.
+pub mod demands;
 /// Applying a checked ledger import.
 pub mod import;
 /// Listings and their effect on cards.

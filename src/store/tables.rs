@@ -30,6 +30,8 @@ pub const CARD_HISTORY: Records = TableDefinition::new("card_history");
 pub const LOCATIONS: Records = TableDefinition::new("locations");
 /// Listings (入仓申请 and their platform track), by id.
 pub const LISTINGS: Records = TableDefinition::new("listings");
+/// Demands (需求), by id.
+pub const DEMANDS: Records = TableDefinition::new("demands");
 /// Photos by content hash (SHA-256 hex) → image bytes.
 pub const PHOTOS: TableDefinition<'static, &'static str, &'static [u8]> = TableDefinition::new("photos");
 /// The audit chain, by sequence number.

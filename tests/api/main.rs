@@ -3,6 +3,7 @@
 mod audit;
 mod cards;
 mod cli;
+mod demands;
 mod helpers;
 mod http_basics;
 mod import;

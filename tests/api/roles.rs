@@ -124,6 +124,23 @@ fn table() -> Vec<Route> {
             "/api/v1/plaza/share",
             Only(&[Clerk, Reviewer, OtherClerk, Authority, OtherAuthority, Province, National]),
         ),
+        route(
+            Method::GET,
+            "/api/v1/plaza/demand",
+            Only(&[Clerk, Reviewer, OtherClerk, Authority, OtherAuthority, Province, National]),
+        ),
+        route(
+            Method::GET,
+            "/api/v1/demands",
+            Only(&[Clerk, Reviewer, OtherClerk, Authority, OtherAuthority, Province, National]),
+        ),
+        route(Method::POST, "/api/v1/demands", Only(&[Clerk, OtherClerk])),
+        route(Method::GET, "/api/v1/demands/{id}", Only(&[Clerk, Reviewer, Authority, Province, National])),
+        route(Method::PATCH, "/api/v1/demands/{id}", Only(&[Clerk])),
+        route(Method::POST, "/api/v1/demands/{id}/submit", Only(&[Reviewer])),
+        route(Method::POST, "/api/v1/demands/{id}/return", Only(&[Reviewer])),
+        route(Method::GET, "/api/v1/demands/{id}/matches", Only(&[Clerk, Reviewer, Authority, Province, National])),
+        route(Method::POST, "/api/v1/demands/{id}/close", Only(&[Clerk])),
         // Last: its wrong password counts towards the client address's failed logins.
         route(Method::POST, "/api/v1/login", Public),
     ]
@@ -158,6 +175,7 @@ struct World {
     card_id: String,
     location_id: String,
     listing_id: String,
+    demand_id: String,
 }
 
 impl World {
@@ -184,6 +202,8 @@ impl World {
             .await;
         let (status, listing) = clerk.post("/api/v1/listings", &listing_body(idle["id"].as_str().unwrap(), true)).await;
         assert_eq!(status, StatusCode::CREATED, "{listing}");
+        let (status, demand) = clerk.post("/api/v1/demands", &demand_body(true)).await;
+        assert_eq!(status, StatusCode::CREATED, "{demand}");
         let mut sessions = Vec::new();
         for &who in roles {
             let (username, password) = match who {
@@ -227,6 +247,7 @@ impl World {
             card_id: card["id"].as_str().unwrap().to_owned(),
             location_id: location["id"].as_str().unwrap().to_owned(),
             listing_id: listing["id"].as_str().unwrap().to_owned(),
+            demand_id: demand["id"].as_str().unwrap().to_owned(),
         }
     }
 
@@ -237,6 +258,7 @@ impl World {
             .replace("/cards/{id}", &format!("/cards/{}", self.card_id))
             .replace("/locations/{id}", &format!("/locations/{}", self.location_id))
             .replace("/listings/{id}", &format!("/listings/{}", self.listing_id))
+            .replace("/demands/{id}", &format!("/demands/{}", self.demand_id))
             .replace("{hash}", &"0".repeat(64))
     }
 }
@@ -245,6 +267,14 @@ fn listing_body(card_id: &str, national: bool) -> Value {
     json!({
         "card_id": card_id, "mode": "transfer", "national": national, "scope": if national { "national" } else { "city" },
         "source": "routine", "contact_name": "王丽", "contact_phone": "024-1", "submit": true
+    })
+}
+
+fn demand_body(submit: bool) -> Value {
+    json!({
+        "category": "A02021003", "name": "A4黑白打印机", "quantity": 2, "indicators": [{"key": "速度", "value": "≥ 30 页/分"}],
+        "budget_per_unit_fen": 150_000, "expected_on": "2027-03-01", "contact_name": "王丽", "contact_phone": "024-1",
+        "scope": "county", "submit": submit
     })
 }
 
@@ -280,6 +310,10 @@ fn body_for(method: &Method, template: &str, n: usize) -> Option<Value> {
         | "/api/v1/listings/{id}/authority-review"
         | "/api/v1/listings/{id}/submit-central" => json!({"decision": "approve"}),
         "/api/v1/listings/{id}/exit" => json!({"reason": "自用"}),
+        "/api/v1/demands" | "/api/v1/demands/{id}" => demand_body(false),
+        "/api/v1/demands/{id}/submit" => json!({}),
+        "/api/v1/demands/{id}/return" => json!({"reason": "指标不清"}),
+        "/api/v1/demands/{id}/close" => json!({"reason": "purchased"}),
         "/api/v1/listings/{id}/result" => {
             json!({"method": "other", "receiver_name": "x", "date": "2026-01-01", "quantity": 1, "note": ""})
         }

@@ -127,6 +127,34 @@ export const DEMAND_STATES = {
   closed: '已关闭',
 }
 
+/** Element Plus tag type of each demand state. */
+export const DEMAND_STATE_TAGS = {
+  draft: 'info',
+  pending_review: 'warning',
+  published: 'success',
+  closed: 'info',
+}
+
+/** Why a demand was closed (及时清理需求信息). */
+export const DEMAND_CLOSE_REASONS = {
+  met_by_listing: '已通过公物仓调剂解决',
+  purchased: '已采购',
+  cancelled: '需求取消',
+}
+
+/** The demand actions the server offers (`actions`), in the notice's words. */
+export const DEMAND_ACTIONS = {
+  edit: '修改',
+  review: '审核',
+  close: '关闭',
+}
+
+/** 排序 of 需求广场. */
+export const DEMAND_SORTS = { newest: '最新发布', nearest: '就近' }
+
+/** Scopes a demand may be published in (调剂共享范围), narrowest first. */
+export const DEMAND_SCOPES = ['department', 'county', 'city', 'province', 'national']
+
 /** Element Plus tag type of each status (在用 green, 闲置 orange, 待处置 red …). */
 export const CARD_STATUS_TAGS = {
   in_use: 'success',

@@ -149,6 +149,15 @@ export const MENU_ITEMS = [
   },
   {
     group: 'exchange',
+    name: 'platform-demands',
+    title: '我的需求',
+    path: '/platform/demands',
+    permission: 'demands.read',
+    test: 'platform-demands',
+    component: () => import('./views/DemandMineView.vue'),
+  },
+  {
+    group: 'exchange',
     name: 'platform-transfer',
     title: '调剂广场',
     path: '/platform/transfer',
@@ -166,6 +175,15 @@ export const MENU_ITEMS = [
     test: 'platform-share',
     props: { kind: 'share' },
     component: () => import('./views/PlazaView.vue'),
+  },
+  {
+    group: 'exchange',
+    name: 'platform-demand-plaza',
+    title: '需求广场',
+    path: '/platform/demand-plaza',
+    permission: 'plaza.read',
+    test: 'platform-demand-plaza',
+    component: () => import('./views/DemandPlazaView.vue'),
   },
   {
     group: 'approval',
