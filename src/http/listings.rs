@@ -113,12 +113,13 @@ pub fn views(store: &Store, user: &User, listings: &[Listing]) -> Result<Vec<Lis
     let reference = store.reference();
     let context = store.read(|r| CardContext::load(r, reference.clone(), &unit_ids))?;
     let actor = actor_of(user);
+    let cards =
+        store.read(|r| listings.iter().map(|l| store::cards::get(r, &l.card_id)).collect::<Result<Vec<_>, _>>())?;
     listings
         .iter()
-        .map(|l| {
-            let card = store
-                .read(|r| store::cards::get(r, &l.card_id))?
-                .ok_or_else(|| ApiError::NotFound("入仓资产的卡片不存在".to_owned()))?;
+        .zip(cards)
+        .map(|(l, card)| {
+            let card = card.ok_or_else(|| ApiError::NotFound("入仓资产的卡片不存在".to_owned()))?;
             let card = context.view(&card);
             Ok(ListingView {
                 id: l.id.clone(),

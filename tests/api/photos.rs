@@ -97,20 +97,31 @@ async fn photos_are_measured_on_upload_flagged_not_refused_and_applied_to_the_sa
 
 #[tokio::test]
 async fn an_uploaded_photo_is_re_encoded_without_its_metadata() {
-    let (_app, clerk) = clerk_app().await;
+    let (app, clerk) = clerk_app().await;
     let (_, card) =
         clerk.post("/api/v1/cards", &card_body("ZC1", "台式计算机", "A02010105", 1, 500_000, 100_000, "idle")).await;
-    let mut bytes = png(1200, 900, sharp);
-    let marker = b"tEXtComment\0secret GPS 41.8N 123.4E";
-    bytes.splice(33..33, marker.iter().copied());
-    let (status, card) =
-        clerk.upload(&format!("/api/v1/cards/{}/photos", card["id"].as_str().unwrap()), "a.png", bytes.clone()).await;
-    if status == StatusCode::OK {
-        let hash = card["photos"][0]["hash"].as_str().unwrap();
-        assert_eq!(clerk.get(&format!("/api/v1/photos/{hash}")).await.0, StatusCode::OK);
-        assert_ne!(gongwucang::media::content_hash(&bytes), hash, "stored bytes are a fresh encoding");
-    }
-    let stored = gongwucang::media::ingest(&png(1200, 900, sharp)).unwrap().1;
+    // A JPEG with an EXIF (APP1) segment right after the start-of-image marker, as cameras write it.
+    let image =
+        image::DynamicImage::ImageLuma8(image::GrayImage::from_fn(1200, 900, |x, y| image::Luma([sharp(x, y)])));
+    let mut jpeg = std::io::Cursor::new(Vec::new());
+    image.write_to(&mut jpeg, image::ImageFormat::Jpeg).unwrap();
+    let mut bytes = jpeg.into_inner();
+    let exif = b"Exif\0\0secret GPS 41.8N 123.4E";
+    let mut segment = vec![0xFF, 0xE1];
+    segment.extend_from_slice(&u16::try_from(exif.len() + 2).unwrap().to_be_bytes());
+    segment.extend_from_slice(exif);
+    bytes.splice(2..2, segment);
+    assert!(bytes.windows(6).any(|w| w == b"secret"));
+
+    let (status, photo) =
+        clerk.upload(&format!("/api/v1/cards/{}/photos", card["id"].as_str().unwrap()), "a.jpg", bytes.clone()).await;
+    assert_eq!(status, StatusCode::OK, "{photo}");
+    let hash = photo["hash"].as_str().unwrap();
+    assert_ne!(gongwucang::media::content_hash(&bytes), hash, "stored bytes are a fresh encoding");
+    let client = reqwest::Client::builder().cookie_store(true).build().unwrap();
+    let login = serde_json::json!({"username": "210102001001jb", "password": CHANGED});
+    client.post(app.url("/api/v1/login")).json(&login).send().await.unwrap();
+    let stored = client.get(app.url(&format!("/api/v1/photos/{hash}"))).send().await.unwrap().bytes().await.unwrap();
     assert!(stored.starts_with(&[0xFF, 0xD8]), "stored as JPEG");
-    assert!(!stored.windows(6).any(|w| w == b"secret"));
+    assert!(!stored.windows(6).any(|w| w == b"secret"), "the EXIF text is gone");
 }
