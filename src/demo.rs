@@ -15,6 +15,7 @@ use crate::domain::card::{CardFields, CardStatus};
 use crate::domain::clock;
 use crate::domain::node::NodeKind;
 use crate::domain::photo::{Photo, PhotoFlag};
+use crate::domain::settings::{Settings, SupportContact};
 use crate::domain::unit::{NewUnit, UnitType};
 use crate::domain::user::{INITIAL_PASSWORD, NewUser, Role};
 use crate::media::{self, Subject};
@@ -184,12 +185,25 @@ pub fn create(data_dir: &Path, store: &Store) -> anyhow::Result<String> {
     }
 
     let listed = demo_listings(store, &units)?;
+    let demanded = demo_demands(store, &units)?;
+    let settings = Settings {
+        business_contact: SupportContact {
+            name: "沈阳市财政局资产管理处（演示）".to_owned(),
+            phone: "024-22751001".to_owned(),
+        },
+        technical_contact: SupportContact {
+            name: "公物仓技术支持（演示）".to_owned(),
+            phone: "024-22751002".to_owned(),
+        },
+        ..Settings::default()
+    };
+    store.write(&actor, |tx| store::settings::put(tx, &settings))?;
 
     let mut text = String::new();
     writeln!(text, "演示节点已生成：{}（{}，{}）", node.name, node.node_id, reference.region_path(REGION))?;
     writeln!(
         text,
-        "  单位 {} 个，资产卡片 {} 张，照片 {} 张，公物仓广场资产 {listed} 件",
+        "  单位 {} 个，资产卡片 {} 张，照片 {} 张，公物仓广场资产 {listed} 件，已发布需求 {demanded} 条",
         units.len(),
         card_count,
         photos.bytes.len()
@@ -211,6 +225,98 @@ pub fn create(data_dir: &Path, store: &Store) -> anyhow::Result<String> {
     )?;
     std::fs::write(data_dir.join(ACCOUNTS_FILE), &text).context("无法写入演示账户清单")?;
     Ok(text)
+}
+
+/// The RFC 3339 time `days` ago.
+fn days_ago(days: i64) -> String {
+    clock::format_rfc3339(time::OffsetDateTime::now_utc() - time::Duration::days(days))
+}
+
+/// Two published demands: 皇姑区第二小学 needs desktop computers (published 100 days ago, so it
+/// shows the 及时清理需求信息 reminder and matches the computers in the plaza) and 沈阳市社会福利院
+/// a projector. Each is drafted and submitted by the clerk and published by the reviewer.
+fn demo_demands(
+    store: &Store,
+    units: &HashMap<String, (crate::domain::unit::Unit, crate::domain::unit::UnitAccounts)>,
+) -> anyhow::Result<usize> {
+    use crate::domain::demand::{self, Demand, DemandAction, DemandFields, DemandState, Indicator};
+    use crate::domain::listing::Scope;
+    let wanted = [
+        (
+            "210105002002",
+            "A02010105",
+            "台式计算机",
+            5,
+            vec![("CPU", "≥ i5"), ("内存", "≥ 8G"), ("硬盘", "≥ 256G 固态")],
+            450_000,
+            100,
+        ),
+        ("210100005002", "A02020200", "投影仪", 1, vec![("亮度", "≥ 3000 流明")], 500_000, 3),
+    ];
+    let count = wanted.len();
+    for (key, category, name, quantity, indicators, budget, age) in wanted {
+        let (unit, accounts) = units.get(key).with_context(|| format!("演示单位 {key} 缺失"))?;
+        let clerk = store.read(|r| store::users::by_username(r, &accounts.clerk))?.context("经办岗账户缺失")?;
+        let reviewer = store.read(|r| store::users::by_username(r, &accounts.reviewer))?.context("审核岗账户缺失")?;
+        let when = days_ago(age);
+        let fields = DemandFields {
+            category: category.to_owned(),
+            name: name.to_owned(),
+            quantity,
+            indicators: indicators
+                .into_iter()
+                .map(|(key, value)| Indicator { key: key.to_owned(), value: value.to_owned() })
+                .collect(),
+            budget_per_unit_fen: budget,
+            expected_on: days_ago(age - 120)[..10].to_owned(),
+            contact_name: unit.contact_name.clone(),
+            contact_phone: unit.contact_phone.clone(),
+            scope: Scope::City,
+        };
+        fields.validate(&store.reference())?;
+        let draft = Demand {
+            id: String::new(),
+            unit_id: unit.id.clone(),
+            unit_region: unit.region.clone(),
+            unit_department: unit.department.clone(),
+            fields,
+            state: DemandState::Draft,
+            close_reason: None,
+            reason: None,
+            created_at: when.clone(),
+            published_at: None,
+            updated_at: when.clone(),
+            matches_seen_at: None,
+        };
+        let submit = |d: &Demand, role, user: &crate::domain::user::User, action: DemandAction| {
+            demand::apply(d, role, user.unit_id.as_deref(), &action, &when).map_err(crate::domain::DomainError::from)
+        };
+        let id = store.write(&Actor::user(&clerk), |tx| {
+            let draft = Demand { id: tx.next_id("D")?, ..draft };
+            let submitted = submit(&draft, Role::Clerk, &clerk, DemandAction::Submit)?;
+            store::demands::put(tx, &submitted)?;
+            let summary = format!("需求“{name}”（{}）：提交审核（演示数据）", submitted.id);
+            Ok((
+                submitted.id.clone(),
+                AuditEntry::new(
+                    "demand_changed",
+                    format!("demand:{}", submitted.id),
+                    summary,
+                    Some(unit.region.to_string()),
+                ),
+            ))
+        })?;
+        store.write(&Actor::user(&reviewer), |tx| {
+            let current = store::demands::get(tx, &id)?
+                .context("需求缺失")
+                .map_err(|e| crate::domain::DomainError::invalid(e.to_string()))?;
+            let published = submit(&current, Role::Reviewer, &reviewer, DemandAction::Publish { scope: None })?;
+            store::demands::put(tx, &published)?;
+            let summary = format!("需求“{name}”（{id}）：审核发布（演示数据）");
+            Ok(((), AuditEntry::new("demand_changed", format!("demand:{id}"), summary, Some(unit.region.to_string()))))
+        })?;
+    }
+    Ok(count)
 }
 
 /// A lease end date for a demo card: some past (overdue, for the data-quality view), most ahead.
@@ -300,8 +406,10 @@ fn demo_listings(
             let clerk_actor =
                 listing::Actor { role: Role::Clerk, unit_id: Some(unit.id.clone()), region: unit.region.clone() };
             let reviewer_actor = listing::Actor { role: Role::Reviewer, ..clerk_actor.clone() };
+            // The warehouse's first offers were published long ago and are still waiting: they
+            // show the to-do's 长期未调剂共享 reminder.
+            let now = if unit.physical_warehouse && i < 3 { days_ago(200) } else { clock::now_rfc3339() };
             let id = store.write(&Actor::user(&clerk), |tx| {
-                let now = clock::now_rfc3339();
                 let draft = listing::create(
                     tx.next_id("L")?,
                     card.id.clone(),
@@ -324,7 +432,7 @@ fn demo_listings(
             }
             store.write(&Actor::user(&reviewer), |tx| {
                 let approve = |_: &listing::Listing| ListingAction::ReviewEntry { approve: true, reason: None };
-                store::listings::act(tx, &id, &reviewer_actor, &reviewer.username, approve, &clock::now_rfc3339())
+                store::listings::act(tx, &id, &reviewer_actor, &reviewer.username, approve, &now)
             })?;
             published += 1;
         }

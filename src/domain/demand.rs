@@ -7,8 +7,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::DomainError;
+use super::card::AssetCard;
 use super::clock;
-use super::listing::Scope;
+use super::listing::{Listing, Scope, Viewer, scope_visible, visible};
 use super::reference::Reference;
 use super::region::RegionCode;
 use super::user::Role;
@@ -39,6 +40,10 @@ pub struct Demand {
     pub published_at: Option<String>,
     /// RFC 3339.
     pub updated_at: String,
+    /// When its clerk last looked at the matching listings (RFC 3339): listings published later
+    /// are "new matches" on the to-do.
+    #[serde(default)]
+    pub matches_seen_at: Option<String>,
 }
 
 /// What a clerk fills in (需求发布).
@@ -168,6 +173,18 @@ pub enum DemandState {
     Closed,
 }
 
+impl DemandState {
+    /// The Chinese name shown to users.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Draft => "草稿",
+            Self::PendingReview => "待审核",
+            Self::Published => "已发布",
+            Self::Closed => "已关闭",
+        }
+    }
+}
+
 /// Why a demand was closed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -277,6 +294,80 @@ pub struct Offer<'a> {
     pub text: String,
     /// Where the offering unit is.
     pub region: &'a RegionCode,
+}
+
+impl<'a> Offer<'a> {
+    /// What a listing of `card` offers.
+    pub fn of(card: &'a AssetCard, listing: &'a Listing) -> Self {
+        Self {
+            category: &card.category,
+            text: format!("{} {} {} {}", card.name, card.spec, card.brand, listing.description),
+            region: &listing.unit_region,
+        }
+    }
+}
+
+/// The listings among `listings` that could meet `demand` for a viewer: published in the plazas,
+/// of another unit, visible to `viewer`, and fitting by [`match_reasons`]; best first, newest
+/// first among equals. `card_of` finds a listing's card.
+pub fn fitting_listings<'a>(
+    demand: &Demand,
+    viewer: &Viewer,
+    listings: impl IntoIterator<Item = &'a Listing>,
+    card_of: impl Fn(&str) -> Option<&'a AssetCard>,
+) -> Vec<(&'a Listing, u32, Vec<String>)> {
+    let mut found: Vec<_> = listings
+        .into_iter()
+        .filter(|l| l.in_warehouse_plaza() && l.unit_id != demand.unit_id && visible(l, viewer))
+        .filter_map(|l| {
+            let offer = Offer::of(card_of(&l.card_id)?, l);
+            let (score, reasons) =
+                match_reasons(&demand.fields.category, &demand.fields.name, &demand.unit_region, &offer)?;
+            Some((l, score, reasons))
+        })
+        .collect();
+    found.sort_by(|a, b| b.1.cmp(&a.1).then(b.0.published_at.cmp(&a.0.published_at)).then(a.0.id.cmp(&b.0.id)));
+    found
+}
+
+/// The published demands among `demands` that a listing of `card` could meet, as `viewer` sees
+/// them (other units' demands within their scope); best first.
+pub fn fitting_demands<'a>(
+    listing: &Listing,
+    card: &AssetCard,
+    viewer: &Viewer,
+    demands: impl IntoIterator<Item = &'a Demand>,
+) -> Vec<(&'a Demand, u32, Vec<String>)> {
+    let offer = Offer::of(card, listing);
+    let mut found: Vec<_> = demands
+        .into_iter()
+        .filter(|d| d.state == DemandState::Published && d.unit_id != listing.unit_id)
+        .filter(|d| scope_visible(&d.unit_id, &d.unit_region, &d.unit_department, d.fields.scope, viewer))
+        .filter_map(|d| {
+            let (score, reasons) = match_reasons(&d.fields.category, &d.fields.name, &d.unit_region, &offer)?;
+            Some((d, score, reasons))
+        })
+        .collect();
+    found.sort_by(|a, b| b.1.cmp(&a.1).then(b.0.published_at.cmp(&a.0.published_at)).then(a.0.id.cmp(&b.0.id)));
+    found
+}
+
+/// Whether the matches of `demand` include listings published after its clerk last looked.
+pub fn has_new_matches(demand: &Demand, fitting: &[(&Listing, u32, Vec<String>)]) -> bool {
+    fitting.iter().any(|(l, _, _)| match (&demand.matches_seen_at, &l.published_at) {
+        (None, _) => true,
+        (Some(seen), Some(published)) => published > seen,
+        (Some(_), None) => false,
+    })
+}
+
+/// Only the demand's own clerk marks its matches as seen.
+pub fn may_mark_seen(demand: &Demand, role: Role, actor_unit: Option<&str>) -> Result<(), DemandRefusal> {
+    if role == Role::Clerk && actor_unit == Some(demand.unit_id.as_str()) {
+        Ok(())
+    } else {
+        Err(DemandRefusal::NotAllowed("只有本单位经办岗可以查看需求的匹配结果"))
+    }
 }
 
 /// Why a listing fits a demand (shown to the user), best first; `None` when it does not fit.

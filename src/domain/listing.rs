@@ -112,6 +112,65 @@ pub enum NationalState {
     Cancelled,
 }
 
+impl State {
+    /// The Chinese name shown to users.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Draft => "草稿",
+            Self::PendingEntry => "入仓待审核",
+            Self::Returned => "已退回",
+            Self::Published => "已入仓",
+            Self::PendingExit => "退仓待审核",
+            Self::Withdrawn => "已退仓",
+            Self::Completed => "已完成",
+        }
+    }
+}
+
+impl NationalState {
+    /// The Chinese name shown to users.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::None => "未报送",
+            Self::PendingAuthority => "待主管部门审核",
+            Self::PendingProvince => "待省财政厅报送",
+            Self::PublishedNational => "已报送至中央",
+            Self::Rejected => "已驳回",
+            Self::Cancelled => "已取消调剂共享",
+        }
+    }
+}
+
+/// The tabs of 公物仓 › 我的信息.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum WarehouseGroup {
+    /// 已入仓资产 (published, or exit requested).
+    InWarehouse,
+    /// 待审核/已退回 (draft, pending entry, returned).
+    Pending,
+    /// 已退仓资产.
+    Withdrawn,
+    /// 已完成调剂.
+    Completed,
+}
+
+/// The groups of 调剂共享平台 › 我的信息 (调剂资产 / 共享资产), by platform state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PlatformGroup {
+    /// 待审核 (authority or province).
+    Pending,
+    /// 已发布 (published nationally).
+    Published,
+    /// 已取消 (取消调剂共享).
+    Cancelled,
+    /// 已完成 (result recorded).
+    Completed,
+    /// 已驳回.
+    Rejected,
+}
+
 fn name<T: Serialize>(value: T) -> String {
     serde_json::to_value(value).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
 }
@@ -601,6 +660,33 @@ impl Listing {
                     )
             }
             _ => true,
+        }
+    }
+
+    /// Its tab in 公物仓 › 我的信息.
+    pub fn warehouse_group(&self) -> WarehouseGroup {
+        match self.state {
+            State::Published | State::PendingExit => WarehouseGroup::InWarehouse,
+            State::Draft | State::PendingEntry | State::Returned => WarehouseGroup::Pending,
+            State::Withdrawn => WarehouseGroup::Withdrawn,
+            State::Completed => WarehouseGroup::Completed,
+        }
+    }
+
+    /// Its group in 调剂共享平台 › 我的信息; `None` when it is not on the platform track (yet).
+    pub fn platform_group(&self) -> Option<PlatformGroup> {
+        if !self.national {
+            return None;
+        }
+        if self.state == State::Completed {
+            return Some(PlatformGroup::Completed);
+        }
+        match self.national_state {
+            NationalState::None => None,
+            NationalState::PendingAuthority | NationalState::PendingProvince => Some(PlatformGroup::Pending),
+            NationalState::PublishedNational => Some(PlatformGroup::Published),
+            NationalState::Cancelled => Some(PlatformGroup::Cancelled),
+            NationalState::Rejected => Some(PlatformGroup::Rejected),
         }
     }
 

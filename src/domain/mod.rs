@@ -28,6 +28,8 @@ pub mod photo;
 pub mod reference;
 /// GB/T 2260 region codes and their containment (province ⊃ city ⊃ county).
 pub mod region;
+/// Node settings: support contacts and the to-do reminder periods.
+pub mod settings;
 /// Throttling of failed logins.
 pub mod throttle;
 /// Units (单位) and the login names derived from them.

@@ -79,11 +79,13 @@ pub enum Action {
     DemandsRead,
     /// 调整调剂共享范围 / 报送至中央 / 退回 of demands (reviewer, own unit).
     DemandsReview,
+    /// 系统设置: support contacts and reminder periods.
+    SettingsManage,
 }
 
 impl Action {
     /// Every action, for listing permissions.
-    pub const ALL: [Action; 32] = [
+    pub const ALL: [Action; 33] = [
         Self::SessionRead,
         Self::PasswordChange,
         Self::TodoRead,
@@ -116,6 +118,7 @@ impl Action {
         Self::DemandsCreate,
         Self::DemandsRead,
         Self::DemandsReview,
+        Self::SettingsManage,
     ];
 
     /// The name the UI receives in `permissions`.
@@ -153,6 +156,7 @@ impl Action {
             Self::DemandsCreate => "demands.create",
             Self::DemandsRead => "demands.read",
             Self::DemandsReview => "demands.review",
+            Self::SettingsManage => "settings.manage",
         }
     }
 
@@ -166,7 +170,7 @@ impl Action {
             Self::UnitsCreate | Self::UnitsUpdate => role == Admin,
             Self::UsersList | Self::UsersCreate | Self::UsersUpdate | Self::UsersResetPassword => role == Admin,
             Self::AuditList | Self::AuditVerify => matches!(role, Admin | Authority),
-            Self::NodeRead => role == Admin,
+            Self::NodeRead | Self::SettingsManage => role == Admin,
             Self::CardsRead | Self::LocationsRead | Self::QualityRead => matches!(role, Clerk | Reviewer | Authority),
             Self::CardsChange | Self::CardsImport | Self::LocationsChange | Self::ListingsCreate => role == Clerk,
             Self::ListingsRead => matches!(role, Clerk | Reviewer | Authority | Province),
@@ -222,6 +226,7 @@ pub const ROUTES: &[(&str, &str, Action)] = &[
     ("DELETE", "/api/v1/locations/{id}", Action::LocationsChange),
     ("GET", "/api/v1/quality", Action::QualityRead),
     ("GET", "/api/v1/listings", Action::ListingsRead),
+    ("GET", "/api/v1/mine", Action::ListingsRead),
     ("POST", "/api/v1/listings", Action::ListingsCreate),
     ("GET", "/api/v1/listings/{id}", Action::ListingsView),
     ("PATCH", "/api/v1/listings/{id}", Action::ListingsCreate),
@@ -244,6 +249,10 @@ pub const ROUTES: &[(&str, &str, Action)] = &[
     ("POST", "/api/v1/demands/{id}/return", Action::DemandsReview),
     ("POST", "/api/v1/demands/{id}/close", Action::DemandsCreate),
     ("GET", "/api/v1/demands/{id}/matches", Action::DemandsRead),
+    ("POST", "/api/v1/demands/{id}/matches/seen", Action::DemandsCreate),
+    ("GET", "/api/v1/listings/{id}/demands", Action::ListingsView),
+    ("GET", "/api/v1/settings", Action::SettingsManage),
+    ("PUT", "/api/v1/settings", Action::SettingsManage),
 ];
 
 /// The action of a route (`path` as the router matched it, e.g. `/api/v1/units/{id}`).
@@ -283,6 +292,16 @@ pub fn can_read_unit(user: &User, unit: &Unit) -> bool {
         Role::Admin | Role::National => true,
         Role::Authority | Role::Province => user.region.contains(&unit.region),
         Role::Clerk | Role::Reviewer => user.unit_id.as_deref() == Some(unit.id.as_str()),
+    }
+}
+
+/// Whether a listing or demand of unit `unit_id` in `region` belongs in the user's 我的信息: its
+/// own unit for clerks and reviewers, the region for authorities, province and national.
+pub fn in_my_information(user: &User, unit_id: &str, region: &RegionCode) -> bool {
+    match user.role {
+        Role::Clerk | Role::Reviewer => user.unit_id.as_deref() == Some(unit_id),
+        Role::Authority | Role::Province | Role::National => user.region.contains(region),
+        Role::Admin => false,
     }
 }
 

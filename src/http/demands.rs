@@ -11,15 +11,18 @@ use utoipa_axum::routes;
 use crate::domain::DomainError;
 use crate::domain::audit::{Actor, AuditEntry};
 use crate::domain::clock;
-use crate::domain::demand::{self, CloseReason, Demand, DemandAction, DemandFields, DemandState, Indicator, Offer};
+use crate::domain::demand::{self, CloseReason, Demand, DemandAction, DemandFields, DemandState, Indicator};
 use crate::domain::listing::{self, Scope};
-use crate::domain::user::{Role, User};
+use crate::domain::permission::in_my_information;
+use crate::domain::settings::older_than;
+use crate::domain::user::User;
 use crate::store::{self, Store};
 
 use super::AppState;
 use super::error::{ApiError, ErrorBody, blocking};
-use super::extract::{Items, Json, Paged, Paging, Path, Query};
-use super::listings::{ListingView, viewer_of, views};
+use super::extract::{Json, Paged, Paging, Path, Query};
+use super::listings::viewer_of;
+use super::matching::new_match_flags;
 use super::session::Ctx;
 
 /// The routes of this file.
@@ -30,7 +33,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(publish))
         .routes(routes!(return_demand))
         .routes(routes!(close))
-        .routes(routes!(matches))
         .routes(routes!(demand_plaza))
 }
 
@@ -79,11 +81,18 @@ pub struct DemandView {
     pub published_at: Option<String>,
     /// What the caller may do now: edit, review, close.
     pub actions: Vec<&'static str>,
+    /// Published longer than the node's reminder period (及时清理需求信息).
+    pub stale: bool,
+    /// Its clerk has not yet looked at some of its matches (我的需求 of the clerk only).
+    pub new_matches: bool,
 }
 
-fn view(store: &Store, user: &User, d: &Demand) -> Result<DemandView, ApiError> {
+/// The view of a demand for a user.
+pub fn view(store: &Store, user: &User, d: &Demand) -> Result<DemandView, ApiError> {
     let reference = store.reference();
-    let unit_name = store.read(|r| store::units::get(r, &d.unit_id))?.map(|u| u.name).unwrap_or_default();
+    let (unit, settings) = store.read(|r| Ok((store::units::get(r, &d.unit_id)?, store::settings::get(r)?)))?;
+    let unit_name = unit.map(|u| u.name).unwrap_or_default();
+    let days = settings.stale_demand_days;
     Ok(DemandView {
         id: d.id.clone(),
         unit_id: d.unit_id.clone(),
@@ -106,14 +115,14 @@ fn view(store: &Store, user: &User, d: &Demand) -> Result<DemandView, ApiError> 
         created_at: d.created_at.clone(),
         published_at: d.published_at.clone(),
         actions: demand::allowed_actions(d, user.role, user.unit_id.as_deref()),
+        stale: d.state == DemandState::Published
+            && d.published_at.as_deref().is_some_and(|p| older_than(p, &clock::now_rfc3339(), days)),
+        new_matches: false,
     })
 }
 
 fn mine(user: &User, d: &Demand) -> bool {
-    match user.role {
-        Role::Clerk | Role::Reviewer => user.unit_id.as_deref() == Some(d.unit_id.as_str()),
-        _ => user.region.contains(&d.unit_region),
-    }
+    in_my_information(user, &d.unit_id, &d.unit_region)
 }
 
 fn published_and_visible(store: &Store, user: &User, d: &Demand) -> Result<bool, ApiError> {
@@ -122,7 +131,9 @@ fn published_and_visible(store: &Store, user: &User, d: &Demand) -> Result<bool,
         && listing::scope_visible(&d.unit_id, &d.unit_region, &d.unit_department, d.fields.scope, &viewer))
 }
 
-fn demand_for(store: &Store, user: &User, id: &str) -> Result<Demand, ApiError> {
+/// The demand `id` if the user may read it: its unit (its region for authorities), or a viewer
+/// of the 需求广场 where it is published.
+pub fn demand_for(store: &Store, user: &User, id: &str) -> Result<Demand, ApiError> {
     let d = store.read(|r| store::demands::get(r, id))?.ok_or_else(|| ApiError::NotFound("需求不存在".to_owned()))?;
     if mine(user, &d) || published_and_visible(store, user, &d)? {
         Ok(d)
@@ -161,7 +172,13 @@ async fn list_demands(
             .collect();
         demands.sort_by(|a, b| b.updated_at.cmp(&a.updated_at).then(b.id.cmp(&a.id)));
         let page = paging.apply(demands)?;
-        let items = page.items.iter().map(|d| view(&store, &ctx.user, d)).collect::<Result<_, _>>()?;
+        let fresh = new_match_flags(&store, &ctx.user, &page.items)?;
+        let items = page
+            .items
+            .iter()
+            .zip(fresh)
+            .map(|(d, new_matches)| Ok(DemandView { new_matches, ..view(&store, &ctx.user, d)? }))
+            .collect::<Result<_, ApiError>>()?;
         Ok(Paged { items, total: page.total, page: page.page, page_size: page.page_size })
     })
     .await?;
@@ -214,6 +231,7 @@ fn save(store: &Store, user: &User, existing: Option<Demand>, body: DemandBody) 
                     reason: None,
                     created_at: now.clone(),
                     published_at: None,
+                    matches_seen_at: None,
                     updated_at: now.clone(),
                 }
             }
@@ -286,7 +304,8 @@ async fn act(state: AppState, ctx: Ctx, id: String, action: DemandAction) -> Res
             let next = demand::apply(&current, user.role, user.unit_id.as_deref(), &action, &clock::now_rfc3339())
                 .map_err(DomainError::from)?;
             store::demands::put(tx, &next)?;
-            let summary = format!("需求 {}（{}）：{:?} → {:?}", next.fields.name, id, current.state, next.state);
+            let summary =
+                format!("需求“{}”（{}）：{} → {}", next.fields.name, id, current.state.label(), next.state.label());
             Ok((
                 next.clone(),
                 AuditEntry::new("demand_changed", format!("demand:{id}"), summary, Some(next.unit_region.to_string())),
@@ -354,60 +373,6 @@ async fn close(
     Json(body): Json<CloseBody>,
 ) -> Result<Json<DemandView>, ApiError> {
     act(state, ctx, id, DemandAction::Close { reason: body.reason }).await
-}
-
-/// A listing that could meet a demand.
-#[derive(Serialize, ToSchema)]
-pub struct Match {
-    /// The listing.
-    pub listing: ListingView,
-    /// Higher is better.
-    pub score: u32,
-    /// Why it fits (Chinese).
-    pub reasons: Vec<String>,
-}
-
-/// The published listings the demand's viewer can see that could meet it, best first.
-#[utoipa::path(get, path = "/api/v1/demands/{id}/matches", tag = "demands", params(("id" = String, Path)),
-    responses((status = 200, body = Items<Match>), (status = 403, body = ErrorBody)))]
-async fn matches(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<String>,
-) -> Result<Json<Items<Match>>, ApiError> {
-    let store = state.store.clone();
-    let items = blocking(move || {
-        let d = demand_for(&store, &ctx.user, &id)?;
-        let viewer = viewer_of(&store, &ctx.user)?;
-        let cards = store.read(store::cards::all)?;
-        let mut found: Vec<(listing::Listing, u32, Vec<String>)> = store
-            .read(store::listings::all)?
-            .into_iter()
-            .filter(|l| l.in_warehouse_plaza() && l.unit_id != d.unit_id && listing::visible(l, &viewer))
-            .filter_map(|l| {
-                let card = cards.iter().find(|c| c.id == l.card_id)?;
-                let offer = Offer {
-                    category: &card.category,
-                    text: format!("{} {} {} {}", card.name, card.spec, card.brand, l.description),
-                    region: &l.unit_region,
-                };
-                let (score, reasons) =
-                    demand::match_reasons(&d.fields.category, &d.fields.name, &d.unit_region, &offer)?;
-                Some((l, score, reasons))
-            })
-            .collect();
-        found.sort_by(|a, b| b.1.cmp(&a.1).then(b.0.published_at.cmp(&a.0.published_at)));
-        found.truncate(50);
-        let listings: Vec<listing::Listing> = found.iter().map(|(l, _, _)| l.clone()).collect();
-        let shown = views(&store, &ctx.user, &listings)?;
-        Ok(shown
-            .into_iter()
-            .zip(found)
-            .map(|(listing, (_, score, reasons))| Match { listing, score, reasons })
-            .collect())
-    })
-    .await?;
-    Ok(Json(Items { items }))
 }
 
 /// Filters of the 需求广场.

@@ -2,6 +2,8 @@
 //! track (authority review, 报送至中央), cancel, result. Every state change goes through
 //! `domain::listing::transition` inside one audited transaction.
 
+use std::collections::HashSet;
+
 use axum::extract::State as AxumState;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
@@ -13,8 +15,11 @@ use crate::domain::DomainError;
 use crate::domain::audit::{self, AuditEntry};
 use crate::domain::clock;
 use crate::domain::listing::{
-    self, Listing, ListingAction, ListingFields, ListingResult, Mode, NationalState, Scope, State, Viewer,
+    self, Listing, ListingAction, ListingFields, ListingResult, Mode, NationalState, PlatformGroup, Scope, State,
+    Viewer, WarehouseGroup,
 };
+use crate::domain::permission::in_my_information;
+use crate::domain::settings::older_than;
 use crate::domain::user::{Role, User};
 use crate::store::{self, Store};
 
@@ -89,6 +94,12 @@ pub struct ListingView {
     pub updated_at: String,
     /// What the caller may do now.
     pub actions: Vec<&'static str>,
+    /// Its tab in 公物仓 › 我的信息.
+    pub group: WarehouseGroup,
+    /// Its group in 调剂共享平台 › 我的信息 (platform listings).
+    pub platform_group: Option<PlatformGroup>,
+    /// Published longer than the node's reminder period without result (长期未调剂共享).
+    pub stale: bool,
 }
 
 /// The actor of the listing rules for a user.
@@ -113,8 +124,11 @@ pub fn views(store: &Store, user: &User, listings: &[Listing]) -> Result<Vec<Lis
     let reference = store.reference();
     let context = store.read(|r| CardContext::load(r, reference.clone(), &unit_ids))?;
     let actor = actor_of(user);
-    let cards =
-        store.read(|r| listings.iter().map(|l| store::cards::get(r, &l.card_id)).collect::<Result<Vec<_>, _>>())?;
+    let (cards, settings) = store.read(|r| {
+        let cards = listings.iter().map(|l| store::cards::get(r, &l.card_id)).collect::<Result<Vec<_>, _>>()?;
+        Ok((cards, store::settings::get(r)?))
+    })?;
+    let now = clock::now_rfc3339();
     listings
         .iter()
         .zip(cards)
@@ -146,6 +160,10 @@ pub fn views(store: &Store, user: &User, listings: &[Listing]) -> Result<Vec<Lis
                 published_at: l.published_at.clone(),
                 updated_at: l.updated_at.clone(),
                 actions: listing::allowed_actions(l, &actor),
+                group: l.warehouse_group(),
+                platform_group: l.platform_group(),
+                stale: l.in_warehouse_plaza()
+                    && l.published_at.as_deref().is_some_and(|p| older_than(p, &now, settings.stale_listing_days)),
             })
         })
         .collect()
@@ -172,6 +190,10 @@ pub struct ListingFilter {
     pub mode: Option<Mode>,
     /// Platform listings only (or local only).
     pub national: Option<bool>,
+    /// A tab of 公物仓 › 我的信息.
+    pub group: Option<WarehouseGroup>,
+    /// A group of 调剂共享平台 › 我的信息.
+    pub platform_group: Option<PlatformGroup>,
     /// 资产编号 or name contains this.
     pub q: Option<String>,
     /// 1-based page number.
@@ -193,24 +215,28 @@ async fn list_listings(
     let store = state.store.clone();
     let page = blocking(move || {
         let user = &ctx.user;
-        let mine = |l: &Listing| match user.role {
-            Role::Clerk | Role::Reviewer => user.unit_id.as_deref() == Some(l.unit_id.as_str()),
-            _ => user.region.contains(&l.unit_region),
-        };
         let q = filter.q.as_deref().map(str::trim).unwrap_or("");
-        let cards = store.read(store::cards::all)?;
+        let matching_cards: HashSet<String> = if q.is_empty() {
+            HashSet::new()
+        } else {
+            store
+                .read(store::cards::all)?
+                .into_iter()
+                .filter(|c| c.name.contains(q) || c.asset_code.contains(q))
+                .map(|c| c.id)
+                .collect()
+        };
         let mut listings: Vec<Listing> = store
             .read(store::listings::all)?
             .into_iter()
-            .filter(mine)
+            .filter(|l| in_my_information(user, &l.unit_id, &l.unit_region))
+            .filter(|l| filter.group.is_none_or(|g| l.warehouse_group() == g))
+            .filter(|l| filter.platform_group.is_none_or(|g| l.platform_group() == Some(g)))
             .filter(|l| filter.state.is_none_or(|s| l.state == s))
             .filter(|l| filter.national_state.is_none_or(|s| l.national_state == s))
             .filter(|l| filter.mode.is_none_or(|m| l.mode == m))
             .filter(|l| filter.national.is_none_or(|n| l.national == n))
-            .filter(|l| {
-                q.is_empty()
-                    || cards.iter().any(|c| c.id == l.card_id && (c.name.contains(q) || c.asset_code.contains(q)))
-            })
+            .filter(|l| q.is_empty() || matching_cards.contains(&l.card_id))
             .collect();
         listings.sort_by(|a, b| b.updated_at.cmp(&a.updated_at).then(b.id.cmp(&a.id)));
         let page = paging.apply(listings)?;
@@ -285,6 +311,16 @@ async fn create_listing(
     Ok((StatusCode::CREATED, Json(view)))
 }
 
+/// The listing `id` if the user may read it.
+pub fn readable(store: &Store, user: &User, id: &str) -> Result<Listing, ApiError> {
+    let listing =
+        store.read(|r| store::listings::get(r, id))?.ok_or_else(|| ApiError::NotFound("入仓申请不存在".to_owned()))?;
+    if !may_read(user, &viewer_of(store, user)?, &listing) {
+        return Err(ApiError::Forbidden("无权查看该入仓资产".to_owned()));
+    }
+    Ok(listing)
+}
+
 /// One listing, with the actions the caller may take.
 #[utoipa::path(get, path = "/api/v1/listings/{id}", tag = "listings", params(("id" = String, Path)),
     responses((status = 200, body = ListingView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
@@ -295,13 +331,7 @@ async fn get_listing(
 ) -> Result<Json<ListingView>, ApiError> {
     let store = state.store.clone();
     let view = blocking(move || {
-        let listing = store
-            .read(|r| store::listings::get(r, &id))?
-            .ok_or_else(|| ApiError::NotFound("入仓申请不存在".to_owned()))?;
-        let viewer = viewer_of(&store, &ctx.user)?;
-        if !may_read(&ctx.user, &viewer, &listing) {
-            return Err(ApiError::Forbidden("无权查看该入仓资产".to_owned()));
-        }
+        let listing = readable(&store, &ctx.user, &id)?;
         one(&store, &ctx.user, &listing)
     })
     .await?;

@@ -38,6 +38,10 @@ pub mod import;
 pub mod listings;
 /// Location trees.
 pub mod locations;
+/// Matching demands and listings.
+pub mod matching;
+/// 我的信息 counts.
+pub mod mine;
 /// Set-up, node identity, reference data pickers.
 pub mod node;
 /// Photos by content hash.
@@ -48,6 +52,8 @@ pub mod plaza;
 pub mod quality;
 /// Sessions, CSRF, login throttling.
 pub mod session;
+/// 关于 and the node settings.
+pub mod settings;
 /// The home page's to-do list.
 pub mod todo;
 /// The embedded web UI.
@@ -117,6 +123,9 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(listings::router())
         .merge(plaza::router())
         .merge(demands::router())
+        .merge(settings::router())
+        .merge(matching::router())
+        .merge(mine::router())
 }
 
 /// The whole application: API, OpenAPI document, UI, headers and limits.

@@ -1,13 +1,15 @@
 //! 公物仓广场, 调剂广场, 共享广场: the published listings the caller may see (SPEC §7), with
 //! keyword, category, mode, region and value filters, three sorts, and totals.
 
+use std::collections::HashMap;
+
 use axum::extract::State as AxumState;
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::domain::card::category_prefix;
+use crate::domain::card::{AssetCard, category_prefix};
 use crate::domain::listing::{self, Listing, Mode, NationalState};
 use crate::domain::region::RegionCode;
 use crate::store::{self, Store};
@@ -86,6 +88,7 @@ fn plaza(
     let q = filter.q.as_deref().map(str::trim).unwrap_or("");
     let category = filter.category.as_deref().map(category_prefix).unwrap_or("");
     let cards = store.read(store::cards::all)?;
+    let cards: HashMap<&str, &AssetCard> = cards.iter().map(|c| (c.id.as_str(), c)).collect();
     let mut hits: Vec<(Listing, i64)> = store
         .read(store::listings::all)?
         .into_iter()
@@ -93,7 +96,7 @@ fn plaza(
         .filter(|l| filter.mode.is_none_or(|m| l.mode == m))
         .filter(|l| region.as_ref().is_none_or(|r| r.contains(&l.unit_region)))
         .filter_map(|l| {
-            let card = cards.iter().find(|c| c.id == l.card_id)?;
+            let card = cards.get(l.card_id.as_str())?;
             let text_ok =
                 q.is_empty() || [&card.name, &card.spec, &card.brand, &l.description].iter().any(|f| f.contains(q));
             let value = card.original_value_fen;

@@ -6,6 +6,8 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use crate::domain::demand::Demand;
+use crate::domain::listing::Listing;
 use crate::domain::user::Role;
 use crate::store;
 
@@ -13,6 +15,7 @@ use super::AppState;
 use super::card_views::{CardContext, Problem};
 use super::error::{ApiError, ErrorBody, blocking};
 use super::extract::{Items, Json};
+use super::matching::demands_with_new_matches;
 use super::session::Ctx;
 
 /// The routes of this file.
@@ -111,57 +114,82 @@ fn card_items(store: &crate::store::Store, unit_id: &str) -> Result<Vec<TodoItem
     Ok(items)
 }
 
-/// Listings waiting for the caller: reviews, authority reviews, 报送至中央, returned requests.
+/// Listings and demands waiting for the caller: reviews, authority reviews, 报送至中央, returned
+/// requests, new matches, listings published too long without result, demands open too long.
 fn listing_items(store: &crate::store::Store, user: &crate::domain::user::User) -> Result<Vec<TodoItem>, ApiError> {
+    use crate::domain::demand::DemandState;
     use crate::domain::listing::{NationalState, State};
-    let listings = store.read(store::listings::all)?;
+    use crate::domain::settings::older_than;
+    let (listings, demands, settings) =
+        store.read(|r| Ok((store::listings::all(r)?, store::demands::all(r)?, store::settings::get(r)?)))?;
+    let now = crate::domain::clock::now_rfc3339();
     let own = |unit: &str| user.unit_id.as_deref() == Some(unit);
-    let count =
-        |keep: &dyn Fn(&crate::domain::listing::Listing) -> bool| listings.iter().filter(|l| keep(l)).count() as u64;
-    let candidates: Vec<(&'static str, u64, &str, &'static str)> = match user.role {
-        Role::Reviewer => vec![
-            (
-                "entry_reviews",
-                count(&|l| own(&l.unit_id) && l.state == State::PendingEntry),
-                "条入仓申请待审批",
-                "/approvals/entry",
-            ),
-            (
-                "exit_reviews",
-                count(&|l| own(&l.unit_id) && l.state == State::PendingExit),
-                "条退仓申请待审批",
-                "/approvals/exit",
-            ),
-        ],
-        Role::Clerk => vec![(
-            "returned",
-            count(&|l| own(&l.unit_id) && l.state == State::Returned),
-            "条入仓申请被退回，请修改后重新提交",
-            "/warehouse/mine",
-        )],
-        Role::Authority => vec![(
+    let listings_where = |keep: &dyn Fn(&Listing) -> bool| listings.iter().filter(|l| keep(l)).count() as u64;
+    let demands_where = |keep: &dyn Fn(&Demand) -> bool| demands.iter().filter(|d| keep(d)).count() as u64;
+    let in_region = |l: &Listing| user.region.contains(&l.unit_region) && l.in_warehouse_plaza();
+    let stale_days = settings.stale_listing_days;
+    let demand_days = settings.stale_demand_days;
+    let mut rows: Vec<(&'static str, u64, String, &'static str)> = Vec::new();
+    match user.role {
+        Role::Reviewer => {
+            let entry = listings_where(&|l| own(&l.unit_id) && l.state == State::PendingEntry);
+            let exit = listings_where(&|l| own(&l.unit_id) && l.state == State::PendingExit);
+            let demand = demands_where(&|d| own(&d.unit_id) && d.state == DemandState::PendingReview);
+            rows.push(("entry_reviews", entry, "条入仓申请待审批".to_owned(), "/approvals/entry"));
+            rows.push(("exit_reviews", exit, "条退仓申请待审批".to_owned(), "/approvals/exit"));
+            rows.push(("demand_reviews", demand, "条需求待审核发布".to_owned(), "/demands/mine"));
+        }
+        Role::Clerk => {
+            let returned = listings_where(&|l| own(&l.unit_id) && l.state == State::Returned);
+            let returned_demands =
+                demands_where(&|d| own(&d.unit_id) && d.state == DemandState::Draft && d.reason.is_some());
+            let stale = listings_where(&|l| {
+                own(&l.unit_id)
+                    && l.in_warehouse_plaza()
+                    && l.published_at.as_deref().is_some_and(|p| older_than(p, &now, stale_days))
+            });
+            let old_demands = demands_where(&|d| {
+                own(&d.unit_id)
+                    && d.state == DemandState::Published
+                    && d.published_at.as_deref().is_some_and(|p| older_than(p, &now, demand_days))
+            });
+            let matched = demands_with_new_matches(store, user)?;
+            rows.push(("returned", returned, "条入仓申请被退回，请修改后重新提交".to_owned(), "/warehouse/mine"));
+            rows.push((
+                "returned_demands",
+                returned_demands,
+                "条需求被退回，请修改后重新提交".to_owned(),
+                "/demands/mine",
+            ));
+            rows.push(("new_matches", matched, "条需求有新的匹配资产，请查看匹配结果".to_owned(), "/demands/mine"));
+            rows.push((
+                "stale_listings",
+                stale,
+                format!("项资产发布已超过 {stale_days} 天仍未调剂共享，请登记调剂结果或办理退仓"),
+                "/warehouse/mine",
+            ));
+            rows.push((
+                "stale_demands",
+                old_demands,
+                format!("条需求发布已超过 {demand_days} 天，请及时清理需求信息"),
+                "/demands/mine",
+            ));
+        }
+        Role::Authority => rows.push((
             "authority_reviews",
-            count(&|l| {
-                user.region.contains(&l.unit_region)
-                    && l.national_state == NationalState::PendingAuthority
-                    && l.in_warehouse_plaza()
-            }),
-            "条调剂共享资产待审核（调剂数据报送）",
+            listings_where(&|l| in_region(l) && l.national_state == NationalState::PendingAuthority),
+            "条调剂共享资产待审核（调剂数据报送）".to_owned(),
             "/platform/submissions",
-        )],
-        Role::Province => vec![(
+        )),
+        Role::Province => rows.push((
             "province_submissions",
-            count(&|l| {
-                user.region.contains(&l.unit_region)
-                    && l.national_state == NationalState::PendingProvince
-                    && l.in_warehouse_plaza()
-            }),
-            "条调剂共享资产待报送至中央",
+            listings_where(&|l| in_region(l) && l.national_state == NationalState::PendingProvince),
+            "条调剂共享资产待报送至中央".to_owned(),
             "/platform/submissions",
-        )],
-        _ => Vec::new(),
-    };
-    Ok(candidates
+        )),
+        _ => {}
+    }
+    Ok(rows
         .into_iter()
         .filter(|(_, n, _, _)| *n > 0)
         .map(|(kind, n, what, link)| TodoItem { kind, count: n, title: format!("{n} {what}"), link: Some(link) })

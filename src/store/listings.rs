@@ -122,14 +122,14 @@ pub fn act(
     cards::update(tx, &card)?;
     cards::record(tx, &card.id, lines)?;
     put(tx, &next)?;
+    let track = if next.national { format!("，平台：{}", next.national_state.label()) } else { String::new() };
     let summary = format!(
-        "{}：{} {}（{}）→ {:?}/{:?}{}",
+        "{}：{} {}（{}）→ {}{track}{}",
         action_label(action),
         card.asset_code,
         card.name,
         id,
-        next.state,
-        next.national_state,
+        next.state.label(),
         next.reason.as_deref().map(|r| format!("，理由：{r}")).unwrap_or_default()
     );
     Ok((

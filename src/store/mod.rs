@@ -35,6 +35,8 @@ pub mod locations;
 pub mod node;
 /// Schema version and migrations.
 pub mod schema;
+/// The node settings row.
+pub mod settings;
 /// Table definitions.
 pub mod tables;
 /// Units.

@@ -43,6 +43,8 @@ pub mod meta_keys {
     pub const SCHEMA_VERSION: &str = "schema_version";
     /// The node settings.
     pub const NODE: &str = "node";
+    /// The admin's settings (support contacts, reminder periods).
+    pub const SETTINGS: &str = "settings";
     /// `(seq, hash)` of the last audit event.
     pub const AUDIT_HEAD: &str = "audit_head";
     /// Prefix of id counters, e.g. `counter:unit`.

@@ -58,6 +58,9 @@ fn table() -> Vec<Route> {
         route(Method::POST, "/api/v1/setup", Public),
         route(Method::GET, "/api/v1/node", Public),
         route(Method::GET, "/api/v1/regions", Public),
+        route(Method::GET, "/api/v1/about", Public),
+        route(Method::GET, "/api/v1/settings", Only(&[Admin])),
+        route(Method::PUT, "/api/v1/settings", Only(&[Admin])),
         route(Method::POST, "/api/v1/logout", AnyUserEvenFirstLogin),
         route(Method::GET, "/api/v1/me", AnyUserEvenFirstLogin),
         route(Method::POST, "/api/v1/password", AnyUserEvenFirstLogin),
@@ -100,7 +103,9 @@ fn table() -> Vec<Route> {
             Only(&[Clerk, Reviewer, OtherClerk, Authority, OtherAuthority, Province]),
         ),
         route(Method::POST, "/api/v1/listings", Only(&[Clerk])),
+        route(Method::GET, "/api/v1/mine", Only(&[Clerk, Reviewer, OtherClerk, Authority, OtherAuthority, Province])),
         route(Method::GET, "/api/v1/listings/{id}", Only(&[Clerk, Reviewer, Authority, Province])),
+        route(Method::GET, "/api/v1/listings/{id}/demands", Only(&[Clerk, Reviewer, Authority, Province])),
         route(Method::PATCH, "/api/v1/listings/{id}", Only(&[Clerk])),
         route(Method::POST, "/api/v1/listings/{id}/submit", Only(&[Clerk])),
         route(Method::POST, "/api/v1/listings/{id}/review", Only(&[Reviewer])),
@@ -140,6 +145,7 @@ fn table() -> Vec<Route> {
         route(Method::POST, "/api/v1/demands/{id}/submit", Only(&[Reviewer])),
         route(Method::POST, "/api/v1/demands/{id}/return", Only(&[Reviewer])),
         route(Method::GET, "/api/v1/demands/{id}/matches", Only(&[Clerk, Reviewer, Authority, Province, National])),
+        route(Method::POST, "/api/v1/demands/{id}/matches/seen", Only(&[Clerk])),
         route(Method::POST, "/api/v1/demands/{id}/close", Only(&[Clerk])),
         // Last: its wrong password counts towards the client address's failed logins.
         route(Method::POST, "/api/v1/login", Public),
@@ -312,6 +318,11 @@ fn body_for(method: &Method, template: &str, n: usize) -> Option<Value> {
         "/api/v1/listings/{id}/exit" => json!({"reason": "自用"}),
         "/api/v1/demands" | "/api/v1/demands/{id}" => demand_body(false),
         "/api/v1/demands/{id}/submit" => json!({}),
+        "/api/v1/settings" => json!({
+            "business_contact": {"name": "沈阳市财政局资产管理处", "phone": "024-22751001"},
+            "technical_contact": {"name": "", "phone": ""},
+            "stale_listing_days": 180, "stale_demand_days": 90
+        }),
         "/api/v1/demands/{id}/return" => json!({"reason": "指标不清"}),
         "/api/v1/demands/{id}/close" => json!({"reason": "purchased"}),
         "/api/v1/listings/{id}/result" => {

@@ -1,0 +1,132 @@
+//! Node settings the admin keeps: the support contacts shown on 关于 and on error pages (the
+//! notice names one for business questions and one for technical questions), and the periods after
+//! which a listing without result or an open demand is flagged on the to-do (SPEC §5, §8).
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::DomainError;
+
+/// Default days a listing may stay published without result before it is flagged (SPEC §5).
+pub const DEFAULT_STALE_LISTING_DAYS: u32 = 180;
+/// Default days a demand may stay open before its clerk is asked to clear it (及时清理需求信息).
+pub const DEFAULT_STALE_DEMAND_DAYS: u32 = 90;
+
+/// Who to call.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct SupportContact {
+    /// Office or person, e.g. 沈阳市财政局资产管理处.
+    pub name: String,
+    /// Telephone, e.g. 024-22821903.
+    pub phone: String,
+}
+
+/// The node's adjustable settings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Settings {
+    /// 业务问题 contact.
+    pub business_contact: SupportContact,
+    /// 技术问题 contact.
+    pub technical_contact: SupportContact,
+    /// A listing published this many days without result is flagged (长期未调剂共享).
+    pub stale_listing_days: u32,
+    /// A demand open this many days is flagged (及时清理需求信息).
+    pub stale_demand_days: u32,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            business_contact: SupportContact::default(),
+            technical_contact: SupportContact::default(),
+            stale_listing_days: DEFAULT_STALE_LISTING_DAYS,
+            stale_demand_days: DEFAULT_STALE_DEMAND_DAYS,
+        }
+    }
+}
+
+impl SupportContact {
+    fn checked(&self, what: &str) -> Result<Self, DomainError> {
+        let name = self.name.trim();
+        let phone = self.phone.trim();
+        if name.chars().count() > 60 {
+            return Err(DomainError::invalid(format!("{what}联系单位（人）不能超过 60 个字")));
+        }
+        if phone.chars().count() > 40 {
+            return Err(DomainError::invalid(format!("{what}联系电话不能超过 40 个字符")));
+        }
+        if !phone.chars().all(|c| c.is_ascii_digit() || " -+()（）转,，、".contains(c)) {
+            return Err(DomainError::invalid(format!(
+                "{what}联系电话“{phone}”只能包含数字、空格和 - + ( ) 转，例如 024-22821903"
+            )));
+        }
+        if name.is_empty() != phone.is_empty() {
+            return Err(DomainError::invalid(format!("{what}联系单位（人）和联系电话请同时填写，或同时留空")));
+        }
+        Ok(Self { name: name.to_owned(), phone: phone.to_owned() })
+    }
+}
+
+impl Settings {
+    /// The settings with trimmed text, or why they cannot be saved.
+    pub fn checked(&self) -> Result<Self, DomainError> {
+        let days = |value: u32, what: &str, low: u32| {
+            if (low..=3650).contains(&value) {
+                Ok(value)
+            } else {
+                Err(DomainError::invalid(format!("{what}应在 {low} 至 3650 天之间，当前为 {value} 天")))
+            }
+        };
+        Ok(Self {
+            business_contact: self.business_contact.checked("业务问题")?,
+            technical_contact: self.technical_contact.checked("技术问题")?,
+            stale_listing_days: days(self.stale_listing_days, "长期未调剂共享的提醒期限", 30)?,
+            stale_demand_days: days(self.stale_demand_days, "需求清理的提醒期限", 7)?,
+        })
+    }
+}
+
+/// Whether `since` (RFC 3339) lies `days` or more before `now` (RFC 3339).
+pub fn older_than(since: &str, now: &str, days: u32) -> bool {
+    let (Some(since), Some(now)) = (since.get(..10), now.get(..10)) else { return false };
+    match (super::clock::parse_date(since), super::clock::parse_date(now)) {
+        (Some(since), Some(now)) => (now - since).whole_days() >= i64::from(days),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn contacts_are_trimmed_and_checked() {
+        let mut s = Settings {
+            business_contact: SupportContact {
+                name: " 辽宁省财政厅资产管理处 ".into(), phone: "024-22821903 ".into()
+            },
+            ..Settings::default()
+        };
+        let ok = s.checked().unwrap();
+        assert_eq!(ok.business_contact.phone, "024-22821903");
+        s.technical_contact = SupportContact { name: "久其软件".into(), phone: "电话".into() };
+        assert!(s.checked().unwrap_err().to_string().contains("只能包含数字"));
+        s.technical_contact = SupportContact { name: String::new(), phone: "024-82859510".into() };
+        assert!(s.checked().unwrap_err().to_string().contains("同时填写"));
+    }
+
+    #[test]
+    fn periods_have_sensible_bounds() {
+        let s = Settings { stale_listing_days: 5, ..Settings::default() };
+        assert!(s.checked().unwrap_err().to_string().contains("30 至 3650"));
+        let s = Settings { stale_demand_days: 4000, ..Settings::default() };
+        assert!(s.checked().is_err());
+    }
+
+    #[test]
+    fn age_is_counted_in_whole_days() {
+        assert!(older_than("2026-05-31T08:00:00Z", "2026-11-27T01:00:00Z", 180));
+        assert!(!older_than("2026-06-01T08:00:00Z", "2026-11-27T01:00:00Z", 180));
+        assert!(!older_than("garbage", "2026-11-27T01:00:00Z", 1));
+    }
+}

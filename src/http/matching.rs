@@ -1,0 +1,192 @@
+//! Matching (SPEC §6): for a demand, the visible published listings that could meet it; for a
+//! listing, the published demands it could meet; and the "new matches" a demand's clerk has not
+//! looked at yet (home to-do). The fit itself is `domain::demand::match_reasons`.
+
+use std::collections::HashMap;
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde::Serialize;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::domain::DomainError;
+use crate::domain::audit::{Actor, AuditEntry};
+use crate::domain::card::AssetCard;
+use crate::domain::clock;
+use crate::domain::demand::{self, Demand, DemandState};
+use crate::domain::listing::Listing;
+use crate::domain::user::{Role, User};
+use crate::store::{self, Read, Store};
+
+use super::AppState;
+use super::demands::{DemandView, demand_for};
+use super::error::{ApiError, ErrorBody, blocking};
+use super::extract::{Items, Json, Path};
+use super::listings::{ListingView, readable, viewer_of, views};
+use super::session::Ctx;
+
+/// The routes of this file.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(matches)).routes(routes!(mark_seen)).routes(routes!(listing_demands))
+}
+
+/// The most matches shown at once.
+const SHOWN: usize = 50;
+
+/// A listing that could meet a demand.
+#[derive(Serialize, ToSchema)]
+pub struct Match {
+    /// The listing.
+    pub listing: ListingView,
+    /// Higher is better.
+    pub score: u32,
+    /// Why it fits (Chinese).
+    pub reasons: Vec<String>,
+    /// Published after the demand's clerk last looked.
+    pub new: bool,
+}
+
+/// A demand a listing could meet.
+#[derive(Serialize, ToSchema)]
+pub struct DemandMatch {
+    /// The demand.
+    pub demand: DemandView,
+    /// Higher is better.
+    pub score: u32,
+    /// Why it fits (Chinese).
+    pub reasons: Vec<String>,
+}
+
+/// The cards of the listings that are in the plazas, by id, read in one transaction.
+fn plaza_cards(r: &impl Read, listings: &[Listing]) -> store::Result<HashMap<String, AssetCard>> {
+    let mut cards = HashMap::new();
+    for l in listings.iter().filter(|l| l.in_warehouse_plaza()) {
+        if let Some(card) = store::cards::get(r, &l.card_id)? {
+            cards.insert(card.id.clone(), card);
+        }
+    }
+    Ok(cards)
+}
+
+/// The published listings the demand's viewer can see that could meet it, best first.
+#[utoipa::path(get, path = "/api/v1/demands/{id}/matches", tag = "demands", params(("id" = String, Path)),
+    responses((status = 200, body = Items<Match>), (status = 403, body = ErrorBody)))]
+async fn matches(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Json<Items<Match>>, ApiError> {
+    let store = state.store.clone();
+    let items = blocking(move || {
+        let d = demand_for(&store, &ctx.user, &id)?;
+        let viewer = viewer_of(&store, &ctx.user)?;
+        let (listings, cards) = store.read(|r| {
+            let listings = store::listings::all(r)?;
+            let cards = plaza_cards(r, &listings)?;
+            Ok((listings, cards))
+        })?;
+        let mut found = demand::fitting_listings(&d, &viewer, &listings, |id| cards.get(id));
+        found.truncate(SHOWN);
+        let shown: Vec<Listing> = found.iter().map(|(l, _, _)| (*l).clone()).collect();
+        let fresh: Vec<bool> = found.iter().map(|f| demand::has_new_matches(&d, std::slice::from_ref(f))).collect();
+        Ok(views(&store, &ctx.user, &shown)?
+            .into_iter()
+            .zip(found)
+            .zip(fresh)
+            .map(|((listing, (_, score, reasons)), new)| Match { listing, score, reasons, new })
+            .collect())
+    })
+    .await?;
+    Ok(Json(Items { items }))
+}
+
+/// The demand's clerk has looked at its matches: they are no longer "new" on the to-do.
+#[utoipa::path(post, path = "/api/v1/demands/{id}/matches/seen", tag = "demands", params(("id" = String, Path)),
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn mark_seen(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Result<StatusCode, ApiError> {
+    let store = state.store.clone();
+    blocking(move || {
+        let user = &ctx.user;
+        store.write(&Actor::user(user), |tx| {
+            let mut d = store::demands::get(tx, &id)?.ok_or_else(|| DomainError::NotFound("需求不存在".to_owned()))?;
+            demand::may_mark_seen(&d, user.role, user.unit_id.as_deref()).map_err(DomainError::from)?;
+            d.matches_seen_at = Some(clock::now_rfc3339());
+            store::demands::put(tx, &d)?;
+            let summary = format!("查看需求“{}”（{}）的匹配资产", d.fields.name, d.id);
+            Ok((
+                (),
+                AuditEntry::new(
+                    "demand_matches_seen",
+                    format!("demand:{id}"),
+                    summary,
+                    Some(d.unit_region.to_string()),
+                ),
+            ))
+        })?;
+        Ok(())
+    })
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The published demands the caller can see that this listing could meet, best first.
+#[utoipa::path(get, path = "/api/v1/listings/{id}/demands", tag = "listings", params(("id" = String, Path)),
+    responses((status = 200, body = Items<DemandMatch>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn listing_demands(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Json<Items<DemandMatch>>, ApiError> {
+    let store = state.store.clone();
+    let items = blocking(move || {
+        let listing = readable(&store, &ctx.user, &id)?;
+        let viewer = viewer_of(&store, &ctx.user)?;
+        let (card, demands) = store.read(|r| Ok((store::cards::get(r, &listing.card_id)?, store::demands::all(r)?)))?;
+        let card = card.ok_or_else(|| ApiError::NotFound("入仓资产的卡片不存在".to_owned()))?;
+        let mut found = demand::fitting_demands(&listing, &card, &viewer, &demands);
+        found.truncate(SHOWN);
+        found
+            .into_iter()
+            .map(|(d, score, reasons)| {
+                Ok(DemandMatch { demand: super::demands::view(&store, &ctx.user, d)?, score, reasons })
+            })
+            .collect::<Result<Vec<_>, ApiError>>()
+    })
+    .await?;
+    Ok(Json(Items { items }))
+}
+
+/// For each demand, whether it is a published demand of the caller's unit (clerk) with matches
+/// published since the clerk last looked at them.
+pub fn new_match_flags(store: &Store, user: &User, demands: &[Demand]) -> Result<Vec<bool>, ApiError> {
+    let watched = |d: &Demand| {
+        user.role == Role::Clerk
+            && user.unit_id.as_deref() == Some(d.unit_id.as_str())
+            && d.state == DemandState::Published
+    };
+    if !demands.iter().any(watched) {
+        return Ok(vec![false; demands.len()]);
+    }
+    let viewer = viewer_of(store, user)?;
+    let (listings, cards) = store.read(|r| {
+        let listings = store::listings::all(r)?;
+        let cards = plaza_cards(r, &listings)?;
+        Ok((listings, cards))
+    })?;
+    Ok(demands
+        .iter()
+        .map(|d| {
+            watched(d)
+                && demand::has_new_matches(d, &demand::fitting_listings(d, &viewer, &listings, |id| cards.get(id)))
+        })
+        .collect())
+}
+
+/// How many of the clerk's demands have new matches (home to-do).
+pub fn demands_with_new_matches(store: &Store, user: &User) -> Result<u64, ApiError> {
+    let Some(unit_id) = user.unit_id.as_deref() else { return Ok(0) };
+    let demands: Vec<Demand> = store.read(store::demands::all)?.into_iter().filter(|d| d.unit_id == unit_id).collect();
+    Ok(new_match_flags(store, user, &demands)?.into_iter().filter(|new| *new).count() as u64)
+}
