@@ -542,6 +542,17 @@ pub fn transition(listing: &Listing, actor: &Actor, action: &ListingAction, now:
     Ok(next)
 }
 
+/// Whether the clerk may delete (删除) a request that never reached the plaza: a draft or a
+/// returned request of the own unit. Deleting frees the card; the audit log and the card's
+/// history keep the record.
+pub fn may_discard(listing: &Listing, actor: &Actor) -> Result<(), Refusal> {
+    own_clerk(listing, actor)?;
+    if !matches!(listing.state, State::Draft | State::Returned) {
+        return Err(wrong(listing, "只有草稿或已退回的入仓申请可以删除；已入仓的资产请办理退仓"));
+    }
+    Ok(())
+}
+
 /// A clerk's edit of a draft or returned request.
 pub fn edit(listing: &Listing, actor: &Actor, fields: &ListingFields, now: &str) -> Result<Listing, Refusal> {
     own_clerk(listing, actor)?;
@@ -636,8 +647,9 @@ pub fn allowed_actions(listing: &Listing, actor: &Actor) -> Vec<&'static str> {
     ];
     let mut actions: Vec<&'static str> =
         candidates.iter().filter(|(_, a)| transition(listing, actor, a, "").is_ok()).map(|(n, _)| *n).collect();
-    if matches!(listing.state, State::Draft | State::Returned) && own_clerk(listing, actor).is_ok() {
+    if may_discard(listing, actor).is_ok() {
         actions.insert(0, "edit");
+        actions.push("discard");
     }
     actions.dedup();
     actions

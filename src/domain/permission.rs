@@ -230,6 +230,7 @@ pub const ROUTES: &[(&str, &str, Action)] = &[
     ("POST", "/api/v1/listings", Action::ListingsCreate),
     ("GET", "/api/v1/listings/{id}", Action::ListingsView),
     ("PATCH", "/api/v1/listings/{id}", Action::ListingsCreate),
+    ("DELETE", "/api/v1/listings/{id}", Action::ListingsCreate),
     ("POST", "/api/v1/listings/{id}/submit", Action::ListingsCreate),
     ("POST", "/api/v1/listings/{id}/review", Action::ListingsReview),
     ("POST", "/api/v1/listings/{id}/exit", Action::ListingsCreate),

@@ -33,7 +33,7 @@ use super::session::Ctx;
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_listings, create_listing))
-        .routes(routes!(get_listing, edit_listing))
+        .routes(routes!(get_listing, edit_listing, discard))
         .routes(routes!(submit))
         .routes(routes!(review))
         .routes(routes!(request_exit))
@@ -488,6 +488,27 @@ async fn submit_central(
 ) -> Result<Json<ListingView>, ApiError> {
     let action = ListingAction::SubmitCentral { approve: body.decision == Decision::Approve, reason: body.reason };
     act(state, ctx, id, move |_| action).await
+}
+
+/// 删除 a draft or returned request: frees its card.
+#[utoipa::path(delete, path = "/api/v1/listings/{id}", tag = "listings", params(("id" = String, Path)),
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+async fn discard(
+    AxumState(state): AxumState<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    let store = state.store.clone();
+    blocking(move || {
+        let user = &ctx.user;
+        store.write(&audit::Actor::user(user), |tx| {
+            let entry = store::listings::discard(tx, &id, &actor_of(user), &user.username, &clock::now_rfc3339())?;
+            Ok(((), entry))
+        })?;
+        Ok(())
+    })
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// 取消调剂共享 (after the exit was approved): frees the card.

@@ -70,6 +70,25 @@ pub fn create(tx: &Tx, listing: &Listing, username: &str) -> Result<AuditEntry> 
     ))
 }
 
+/// Deletes a draft or returned request ([`listing::may_discard`]) and frees its card.
+pub fn discard(tx: &Tx, id: &str, actor: &Actor, username: &str, now: &str) -> Result<AuditEntry> {
+    let current = get(tx, id)?.ok_or_else(|| DomainError::NotFound("入仓申请不存在".to_owned()))?;
+    listing::may_discard(&current, actor).map_err(DomainError::from)?;
+    let mut card = card_of(tx, &current)?;
+    if card.active_listing_id.as_deref() == Some(id) {
+        card.active_listing_id = None;
+        cards::update(tx, &card)?;
+    }
+    cards::record(
+        tx,
+        &card.id,
+        [history(username, "入仓申请", "删除入仓申请".to_owned(), format!("入仓单 {id}"), now)],
+    )?;
+    tx.remove(LISTINGS, id)?;
+    let summary = format!("删除入仓申请：{} {}（{}，{}）", card.asset_code, card.name, id, current.state.label());
+    Ok(AuditEntry::new("listing_discarded", format!("listing:{id}"), summary, Some(current.unit_region.to_string())))
+}
+
 fn result_text(result: &ListingResult) -> String {
     let method = match result.method {
         ResultMethod::Allocation => "无偿调拨",

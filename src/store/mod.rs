@@ -268,6 +268,12 @@ impl Tx {
         Ok(())
     }
 
+    /// Removes a record (absent is fine).
+    pub fn remove(&self, table: Records, key: &str) -> Result<()> {
+        self.txn.open_table(table)?.remove(key)?;
+        Ok(())
+    }
+
     /// Sets a string index entry.
     pub fn index(
         &self,

@@ -63,7 +63,7 @@ fn op() -> impl Strategy<Value = Op> {
                 let actor = if actor < 6 { (card / CARDS_PER_UNIT) * 2 } else { actor };
                 Op::Create { card, actor, national, scope, submit }
             }),
-        6 => (0..8usize, 0..ACTORS.len(), proptest::bool::weighted(0.75), 0..8usize, proptest::bool::weighted(0.7), proptest::bool::weighted(0.8))
+        6 => (0..8usize, 0..ACTORS.len(), proptest::bool::weighted(0.75), 0..9usize, proptest::bool::weighted(0.7), proptest::bool::weighted(0.8))
             .prop_map(|(listing, actor, natural, action, approve, with_reason)| Op::Act { listing, actor, natural, action, approve, with_reason }),
     ]
 }
@@ -81,7 +81,7 @@ struct Model {
 impl Model {
     fn holds_card(&self) -> bool {
         match self.state {
-            "completed" => false,
+            "completed" | "deleted" => false,
             "withdrawn" => ["pending_authority", "pending_province", "published_national"].contains(&self.platform),
             _ => true,
         }
@@ -244,6 +244,7 @@ fn model_next(
         6 if own_clerk && m.state == "withdrawn" && m.national && !matches!(m.platform, "cancelled" | "none") => {
             Some((m.state, "cancelled"))
         }
+        8 if own_clerk && matches!(m.state, "draft" | "returned") => Some(("deleted", m.platform)),
         7 if own_clerk && m.state == "published" => {
             let platform =
                 if matches!(m.platform, "pending_authority" | "pending_province") { "cancelled" } else { m.platform };
@@ -356,7 +357,19 @@ fn run(w: &mut World, op: &Op) -> Result<(), TestCaseError> {
             let who = actor(w, a);
             let id = w.listing_ids[i].clone();
             let result = w.store.write(&AuditActor::system(), |tx| {
-                store::listings::act(tx, &id, &who, "t", |_| action(kind, approve, with_reason), "2026-11-27T01:00:00Z")
+                if kind == 8 {
+                    let entry = store::listings::discard(tx, &id, &who, "t", "2026-11-27T01:00:00Z")?;
+                    return Ok((None, entry));
+                }
+                let (l, entry) = store::listings::act(
+                    tx,
+                    &id,
+                    &who,
+                    "t",
+                    |_| action(kind, approve, with_reason),
+                    "2026-11-27T01:00:00Z",
+                )?;
+                Ok((Some(l), entry))
             });
             prop_assert_eq!(
                 result.is_ok(),
@@ -367,7 +380,10 @@ fn run(w: &mut World, op: &Op) -> Result<(), TestCaseError> {
                 result.as_ref().err().map(|e| e.to_string())
             );
             if let (Ok(l), Some((state, platform))) = (result, expect) {
-                prop_assert_eq!((name(l.state), name(l.national_state)), (state, platform), "{:?}", op);
+                match l {
+                    Some(l) => prop_assert_eq!((name(l.state), name(l.national_state)), (state, platform), "{:?}", op),
+                    None => prop_assert_eq!(state, "deleted"),
+                }
                 w.models[i].state = state;
                 w.models[i].platform = platform;
                 if kind == 7 && approve {

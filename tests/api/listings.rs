@@ -110,6 +110,37 @@ async fn a_rejected_request_comes_back_with_its_reason_and_is_resubmitted() {
     assert_eq!((again["state"].as_str(), again["reason"].as_str()), (Some("pending_entry"), None));
     let (status, _) = u.clerk.patch(&path, &fix).await;
     assert_eq!(status, StatusCode::CONFLICT, "a submitted request is not edited");
+    let (status, refused) = u.clerk.delete(&path).await;
+    assert_eq!(
+        (status, refused["error"]["state"].as_str()),
+        (StatusCode::CONFLICT, Some("pending_entry")),
+        "{refused}"
+    );
+}
+
+#[tokio::test]
+async fn a_returned_request_the_clerk_gives_up_is_deleted_and_frees_its_card() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let u = unit(&app, &admin, "210102", "001001").await;
+    let other = unit(&app, &admin, "210103", "002001").await;
+    let card = idle_card(&u.clerk, "ZC1").await;
+    let id = listed(&u.clerk, entry(&card, false, "city", true)).await;
+    let path = format!("/api/v1/listings/{id}");
+    decide(&u.reviewer, &format!("{path}/review"), "reject").await;
+    assert!(u.clerk.get(&path).await.1["actions"].as_array().unwrap().iter().any(|a| a == "discard"));
+    let (status, _) = other.clerk.delete(&path).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "another unit's clerk");
+    let (status, _) = u.reviewer.delete(&path).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "the reviewer");
+    let (status, body) = u.clerk.delete(&path).await;
+    assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
+    assert_eq!(u.clerk.get(&path).await.0, StatusCode::NOT_FOUND);
+    let card_now = u.clerk.get(&format!("/api/v1/cards/{card}")).await.1;
+    assert_eq!(card_now["publishable"], true, "the card is free again: {card_now}");
+    assert_eq!(admin.audit("?action=listing_discarded").await.1["total"], 1);
+    // It can be offered again at once.
+    listed(&u.clerk, entry(&card, false, "city", true)).await;
 }
 
 #[tokio::test]

@@ -107,6 +107,7 @@ fn table() -> Vec<Route> {
         route(Method::GET, "/api/v1/listings/{id}", Only(&[Clerk, Reviewer, Authority, Province])),
         route(Method::GET, "/api/v1/listings/{id}/demands", Only(&[Clerk, Reviewer, Authority, Province])),
         route(Method::PATCH, "/api/v1/listings/{id}", Only(&[Clerk])),
+        route(Method::DELETE, "/api/v1/listings/{id}", Only(&[Clerk])),
         route(Method::POST, "/api/v1/listings/{id}/submit", Only(&[Clerk])),
         route(Method::POST, "/api/v1/listings/{id}/review", Only(&[Reviewer])),
         route(Method::POST, "/api/v1/listings/{id}/exit", Only(&[Clerk])),
