@@ -3,11 +3,13 @@
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
-use anyhow::Context;
+use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
 
 use crate::app::{self, Application, Listen};
+use crate::domain::audit::Actor;
 use crate::domain::node::{self, NodeKind, NodeSettings};
+use crate::domain::peer::{NewPeer, PeerRole};
 use crate::domain::reference::Reference;
 use crate::domain::user;
 use crate::federation::keys;
@@ -69,6 +71,41 @@ pub enum Command {
         #[command(subcommand)]
         command: KeyCommand,
     },
+    /// 对端节点（上级、下级）
+    Peer {
+        /// What to do with peers.
+        #[command(subcommand)]
+        command: PeerCommand,
+    },
+}
+
+/// `peer` subcommands.
+#[derive(Subcommand, Debug)]
+pub enum PeerCommand {
+    /// 登记上级或下级节点（请先与对方电话核对公钥指纹）
+    Add {
+        /// 数据目录
+        #[arg(long)]
+        data: PathBuf,
+        /// parent（上级）或 child（下级）
+        #[arg(long)]
+        role: String,
+        /// 对方的节点编号（对方运行 gongwucang key show 查看）
+        #[arg(long)]
+        node: String,
+        /// 对方的公钥（64 位十六进制）
+        #[arg(long)]
+        key: String,
+        /// 名称（默认为对方区划名称）
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// 列出已登记的对端节点
+    List {
+        /// 数据目录
+        #[arg(long)]
+        data: PathBuf,
+    },
 }
 
 /// `key` subcommands.
@@ -96,6 +133,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Demo { data }) => demo_command(&data).await,
         Some(Command::Serve { data, listen, open }) => serve_command(&data, Listen::Exact(listen), open).await,
         Some(Command::Key { command: KeyCommand::Show { data } }) => key_show_command(&data),
+        Some(Command::Peer { command: PeerCommand::Add { data, role, node, key, name } }) => {
+            peer_add_command(&data, &role, node, key, name)
+        }
+        Some(Command::Peer { command: PeerCommand::List { data } }) => peer_list_command(&data),
     }
 }
 
@@ -162,5 +203,44 @@ fn key_show_command(data: &Path) -> anyhow::Result<()> {
     println!("节点编号：{}", node.node_id);
     println!("公钥：{}", node.public_key);
     println!("指纹：{}", node::fingerprint(&hex::decode(&node.public_key)?));
+    Ok(())
+}
+
+fn initialised_store(data: &Path) -> anyhow::Result<Store> {
+    if !data.join(crate::store::DB_FILE).exists() {
+        bail!("数据目录 {} 中没有节点：请先运行 gongwucang init", data.display());
+    }
+    let store = open_store(data)?;
+    store.node()?.context("本节点尚未初始化：请先运行 gongwucang init")?;
+    Ok(store)
+}
+
+fn peer_add_command(data: &Path, role: &str, node_id: String, key: String, name: Option<String>) -> anyhow::Result<()> {
+    let role = PeerRole::parse(role)?;
+    let store = initialised_store(data)?;
+    let new_peer = NewPeer { role, node_id, region: None, public_key: key, name };
+    let reference = store.reference();
+    let peer = store.write(&Actor::system(), |tx| crate::store::peers::add(tx, &new_peer, &reference))?;
+    println!("已登记{}：{}（{}）", peer.role.label(), peer.name, peer.node_id);
+    println!("公钥指纹：{}", node::fingerprint(&hex::decode(&peer.public_key)?));
+    println!("请与对方再次核对指纹；如不一致，说明公钥抄错或被替换，切勿交换数据。");
+    Ok(())
+}
+
+fn peer_list_command(data: &Path) -> anyhow::Result<()> {
+    let store = initialised_store(data)?;
+    let peers = store.read(crate::store::peers::all)?;
+    if peers.is_empty() {
+        println!("尚未登记对端节点：用 gongwucang peer add 登记上级或下级节点");
+    }
+    for peer in peers {
+        println!(
+            "{}\t{}\t{}\t指纹 {}",
+            peer.role.label(),
+            peer.node_id,
+            peer.name,
+            node::fingerprint(&hex::decode(&peer.public_key)?)
+        );
+    }
     Ok(())
 }

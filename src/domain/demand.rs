@@ -387,9 +387,9 @@ pub fn match_reasons(category: &str, name: &str, region: &RegionCode, offer: &Of
         score += 20;
         reasons.push("属同一大类".to_owned());
     }
-    let words: Vec<String> = keywords(name).into_iter().filter(|w| offer.text.contains(w.as_str())).collect();
+    let (words, weight) = shared_phrases(name, &offer.text);
     if !words.is_empty() {
-        score += 10 * words.len() as u32;
+        score += 10 * weight;
         reasons.push(format!("名称相符：{}", words.join("、")));
     }
     if score == 0 {
@@ -409,24 +409,44 @@ pub fn match_reasons(category: &str, name: &str, region: &RegionCode, offer: &Of
     Some((score + bonus, reasons))
 }
 
-/// The two-character words of a Chinese name (电脑, 空调, 投影 …) and its ASCII words.
-pub fn keywords(name: &str) -> Vec<String> {
+/// The longest pieces of a demand's name found in a listing's text, as people would name them
+/// (台式计算机, not 台式、式计、计算、算机): Chinese runs of two or more characters, taken greedily
+/// from the left, and ASCII words such as model numbers. The weight counts the two-character
+/// steps and words covered, so a longer shared name ranks higher.
+pub fn shared_phrases(name: &str, text: &str) -> (Vec<String>, u32) {
     let chars: Vec<char> = name.chars().filter(|c| !c.is_whitespace()).collect();
-    let mut words: Vec<String> = Vec::new();
-    for pair in chars.windows(2) {
-        if pair.iter().all(|c| !c.is_ascii()) {
-            let word: String = pair.iter().collect();
-            if !words.contains(&word) {
-                words.push(word);
+    let mut phrases: Vec<String> = Vec::new();
+    let mut weight = 0;
+    let mut i = 0;
+    while i + 1 < chars.len() {
+        let mut best = None;
+        let mut j = i + 2;
+        while j <= chars.len() && chars[i..j].iter().all(|c| !c.is_ascii()) {
+            let piece: String = chars[i..j].iter().collect();
+            if !text.contains(piece.as_str()) {
+                break;
             }
+            best = Some((j, piece));
+            j += 1;
+        }
+        match best {
+            Some((end, piece)) => {
+                weight += (end - i - 1) as u32;
+                if !phrases.contains(&piece) {
+                    phrases.push(piece);
+                }
+                i = end;
+            }
+            None => i += 1,
         }
     }
     for word in name.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| w.len() >= 2) {
-        if !words.iter().any(|w| w == word) {
-            words.push(word.to_owned());
+        if text.contains(word) && !phrases.iter().any(|w| w == word) {
+            phrases.push(word.to_owned());
+            weight += 1;
         }
     }
-    words
+    (phrases, weight)
 }
 
 #[cfg(test)]
@@ -486,8 +506,10 @@ mod tests {
     }
 
     #[test]
-    fn two_character_chinese_words_are_the_keywords() {
-        assert_eq!(keywords("彩色打印机"), ["彩色", "色打", "打印", "印机"]);
-        assert_eq!(keywords("A4 打印机"), ["打印", "印机", "A4"]);
+    fn the_shared_pieces_of_a_name_are_whole_words() {
+        assert_eq!(shared_phrases("台式计算机", "联想 台式计算机 i5"), (vec!["台式计算机".to_owned()], 4));
+        assert_eq!(shared_phrases("台式计算机", "台式电脑 计算机"), (vec!["台式".to_owned(), "计算机".to_owned()], 3));
+        assert_eq!(shared_phrases("A4 打印机", "HP A4 激光打印机"), (vec!["打印机".to_owned(), "A4".to_owned()], 3));
+        assert_eq!(shared_phrases("投影仪", "办公桌").1, 0);
     }
 }

@@ -20,6 +20,8 @@ pub mod listing;
 pub mod location;
 /// The node itself: its kind (local, province, national) and which region each kind may have.
 pub mod node;
+/// Peers: the parent and child nodes bundles are exchanged with.
+pub mod peer;
 /// The role table of SPEC §3: every action of the API and who may perform it.
 pub mod permission;
 /// Photo quality checks: dark, bright, blurred, small.

@@ -81,11 +81,13 @@ pub enum Action {
     DemandsReview,
     /// 系统设置: support contacts and reminder periods.
     SettingsManage,
+    /// 数据交换: peers and bundles.
+    PeersManage,
 }
 
 impl Action {
     /// Every action, for listing permissions.
-    pub const ALL: [Action; 33] = [
+    pub const ALL: [Action; 34] = [
         Self::SessionRead,
         Self::PasswordChange,
         Self::TodoRead,
@@ -119,6 +121,7 @@ impl Action {
         Self::DemandsRead,
         Self::DemandsReview,
         Self::SettingsManage,
+        Self::PeersManage,
     ];
 
     /// The name the UI receives in `permissions`.
@@ -157,6 +160,7 @@ impl Action {
             Self::DemandsRead => "demands.read",
             Self::DemandsReview => "demands.review",
             Self::SettingsManage => "settings.manage",
+            Self::PeersManage => "peers.manage",
         }
     }
 
@@ -170,7 +174,7 @@ impl Action {
             Self::UnitsCreate | Self::UnitsUpdate => role == Admin,
             Self::UsersList | Self::UsersCreate | Self::UsersUpdate | Self::UsersResetPassword => role == Admin,
             Self::AuditList | Self::AuditVerify => matches!(role, Admin | Authority),
-            Self::NodeRead | Self::SettingsManage => role == Admin,
+            Self::NodeRead | Self::SettingsManage | Self::PeersManage => role == Admin,
             Self::CardsRead | Self::LocationsRead | Self::QualityRead => matches!(role, Clerk | Reviewer | Authority),
             Self::CardsChange | Self::CardsImport | Self::LocationsChange | Self::ListingsCreate => role == Clerk,
             Self::ListingsRead => matches!(role, Clerk | Reviewer | Authority | Province),
@@ -254,6 +258,8 @@ pub const ROUTES: &[(&str, &str, Action)] = &[
     ("GET", "/api/v1/listings/{id}/demands", Action::ListingsView),
     ("GET", "/api/v1/settings", Action::SettingsManage),
     ("PUT", "/api/v1/settings", Action::SettingsManage),
+    ("GET", "/api/v1/peers", Action::PeersManage),
+    ("POST", "/api/v1/peers", Action::PeersManage),
 ];
 
 /// The action of a route (`path` as the router matched it, e.g. `/api/v1/units/{id}`).

@@ -44,6 +44,8 @@ pub mod matching;
 pub mod mine;
 /// Set-up, node identity, reference data pickers.
 pub mod node;
+/// Peers of the federation tree.
+pub mod peers;
 /// Photos by content hash.
 pub mod photos;
 /// The plazas.
@@ -126,6 +128,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(settings::router())
         .merge(matching::router())
         .merge(mine::router())
+        .merge(peers::router())
 }
 
 /// The whole application: API, OpenAPI document, UI, headers and limits.

@@ -137,7 +137,7 @@ fn listing_items(store: &crate::store::Store, user: &crate::domain::user::User) 
             let demand = demands_where(&|d| own(&d.unit_id) && d.state == DemandState::PendingReview);
             rows.push(("entry_reviews", entry, "条入仓申请待审批".to_owned(), "/approvals/entry"));
             rows.push(("exit_reviews", exit, "条退仓申请待审批".to_owned(), "/approvals/exit"));
-            rows.push(("demand_reviews", demand, "条需求待审核发布".to_owned(), "/demands/mine"));
+            rows.push(("demand_reviews", demand, "条需求待审核发布".to_owned(), "/platform/demands"));
         }
         Role::Clerk => {
             let returned = listings_where(&|l| own(&l.unit_id) && l.state == State::Returned);
@@ -159,9 +159,9 @@ fn listing_items(store: &crate::store::Store, user: &crate::domain::user::User) 
                 "returned_demands",
                 returned_demands,
                 "条需求被退回，请修改后重新提交".to_owned(),
-                "/demands/mine",
+                "/platform/demands",
             ));
-            rows.push(("new_matches", matched, "条需求有新的匹配资产，请查看匹配结果".to_owned(), "/demands/mine"));
+            rows.push(("new_matches", matched, "条需求有新的匹配资产，请查看匹配结果".to_owned(), "/platform/demands"));
             rows.push((
                 "stale_listings",
                 stale,
@@ -172,7 +172,7 @@ fn listing_items(store: &crate::store::Store, user: &crate::domain::user::User) 
                 "stale_demands",
                 old_demands,
                 format!("条需求发布已超过 {demand_days} 天，请及时清理需求信息"),
-                "/demands/mine",
+                "/platform/demands",
             ));
         }
         Role::Authority => rows.push((

@@ -33,6 +33,8 @@ pub mod listings;
 pub mod locations;
 /// The node row and reference data.
 pub mod node;
+/// Peers of the federation tree.
+pub mod peers;
 /// Schema version and migrations.
 pub mod schema;
 /// The node settings row.

@@ -64,6 +64,7 @@ fn create_tables(tx: &Tx) -> Result<()> {
         tables::LOCATIONS,
         tables::LISTINGS,
         tables::DEMANDS,
+        tables::PEERS,
     ] {
         txn.open_table(table)?;
     }

@@ -32,6 +32,8 @@ pub const LOCATIONS: Records = TableDefinition::new("locations");
 pub const LISTINGS: Records = TableDefinition::new("listings");
 /// Demands (需求), by id.
 pub const DEMANDS: Records = TableDefinition::new("demands");
+/// Peers (parent and child nodes), by node id.
+pub const PEERS: Records = TableDefinition::new("peers");
 /// Photos by content hash (SHA-256 hex) → image bytes.
 pub const PHOTOS: TableDefinition<'static, &'static str, &'static [u8]> = TableDefinition::new("photos");
 /// The audit chain, by sequence number.

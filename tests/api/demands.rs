@@ -118,7 +118,7 @@ async fn new_matches_reach_the_clerks_to_do_until_looked_at_and_listings_show_th
     let todo = clerk.get("/api/v1/todo").await.1;
     let item = todo["items"].as_array().unwrap().iter().find(|i| i["kind"] == "new_matches").cloned();
     assert_eq!(item.as_ref().map(|i| i["count"].as_u64()), Some(Some(1)), "{todo}");
-    assert_eq!(item.unwrap()["link"], "/demands/mine");
+    assert_eq!(item.unwrap()["link"], "/platform/demands");
     let mine = clerk.get("/api/v1/demands").await.1;
     assert_eq!(mine["items"][0]["new_matches"], true, "{mine}");
     let matches = clerk.get(&format!("{path}/matches")).await.1;

@@ -11,6 +11,7 @@ mod import;
 mod listing_model;
 mod listings;
 mod locations;
+mod peers;
 mod photos;
 mod roles;
 mod session;

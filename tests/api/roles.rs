@@ -61,6 +61,8 @@ fn table() -> Vec<Route> {
         route(Method::GET, "/api/v1/about", Public),
         route(Method::GET, "/api/v1/settings", Only(&[Admin])),
         route(Method::PUT, "/api/v1/settings", Only(&[Admin])),
+        route(Method::GET, "/api/v1/peers", Only(&[Admin])),
+        route(Method::POST, "/api/v1/peers", Only(&[Admin])),
         route(Method::POST, "/api/v1/logout", AnyUserEvenFirstLogin),
         route(Method::GET, "/api/v1/me", AnyUserEvenFirstLogin),
         route(Method::POST, "/api/v1/password", AnyUserEvenFirstLogin),

@@ -1,14 +1,17 @@
 // Shared pieces of the browser tests: start the real gongwucang binary on a
 // temporary data directory (port 0), drive the system Chromium headless through
-// playwright-core (no browser download), take screenshots, and a few helpers for
-// Element Plus controls addressed by their `data-test` attributes.
+// playwright-core (no browser download), take screenshots, a few helpers for
+// Element Plus controls addressed by their `data-test` attributes, and set-up
+// through the API (apiSession, photoPng).
 import { spawn, execFile } from 'node:child_process'
 import { promisify } from 'node:util'
+import assert from 'node:assert/strict'
 import fs from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
+import zlib from 'node:zlib'
 import { fileURLToPath } from 'node:url'
-import { chromium } from 'playwright-core'
+import { chromium, request as pwRequest } from 'playwright-core'
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 export const screenshotDir = path.join(repoRoot, 'target/browser-screenshots')
@@ -148,4 +151,72 @@ export async function logout(page) {
   await page.locator(byTest('menu-logout')).click()
   await page.locator('.el-message-box').getByRole('button', { name: '退出' }).click()
   await page.waitForURL((u) => u.pathname.startsWith('/login'))
+}
+
+// ---------------------------------------------------------------- set-up through the API
+
+/**
+ * A logged-in API session of its own on the server at `baseUrl` (not the
+ * browser's cookies), for set-up; changes an initial password to `newPassword`.
+ * Every call must succeed (asserted).
+ */
+export async function apiSession(baseUrl, username, password, newPassword) {
+  const ctx = await pwRequest.newContext({ baseURL: baseUrl })
+  const res = await ctx.post('/api/v1/login', { data: { username, password } })
+  assert.ok(res.ok(), `login ${username}: ${res.status()} ${await res.text()}`)
+  const body = await res.json()
+  const headers = { 'X-CSRF-Token': body.csrf_token }
+  if (body.must_change_password && newPassword) {
+    const pw = await ctx.post('/api/v1/password', { headers, data: { old_password: password, new_password: newPassword } })
+    assert.ok(pw.ok(), `password ${username}: ${pw.status()} ${await pw.text()}`)
+  }
+  const call = async (method, path, options = {}) => {
+    const r = await ctx.fetch('/api/v1' + path, { method, headers, ...options })
+    const text = await r.text()
+    assert.ok(r.ok(), `${method} ${path}: ${r.status()} ${text}`)
+    return text ? JSON.parse(text) : null
+  }
+  return {
+    changed: !!(body.must_change_password && newPassword),
+    get: (path) => call('GET', path),
+    post: (path, data) => call('POST', path, { data }),
+    put: (path, data) => call('PUT', path, { data }),
+    upload: (path, file) => call('POST', path, { multipart: { file } }),
+    close: () => ctx.dispose(),
+  }
+}
+
+/** A sharp, mid-bright 1200×900 RGB PNG of coloured blocks (passes the photo checks). */
+export function photoPng(seed, width = 1200, height = 900) {
+  const raw = Buffer.alloc((width * 3 + 1) * height)
+  for (let y = 0; y < height; y++) {
+    const row = y * (width * 3 + 1)
+    for (let x = 0; x < width; x++) {
+      const cell = ((x >> 6) + (y >> 6) + seed) % 4
+      const [r, g, b] = [[70, 120, 190], [200, 200, 205], [120, 160, 90], [230, 180, 90]][cell]
+      const i = row + 1 + x * 3
+      raw[i] = r
+      raw[i + 1] = g
+      raw[i + 2] = b
+    }
+  }
+  const chunk = (type, data) => {
+    const len = Buffer.alloc(4)
+    len.writeUInt32BE(data.length)
+    const td = Buffer.concat([Buffer.from(type, 'ascii'), data])
+    const crc = Buffer.alloc(4)
+    crc.writeUInt32BE(zlib.crc32(td))
+    return Buffer.concat([len, td, crc])
+  }
+  const ihdr = Buffer.alloc(13)
+  ihdr.writeUInt32BE(width, 0)
+  ihdr.writeUInt32BE(height, 4)
+  ihdr[8] = 8
+  ihdr[9] = 2
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', zlib.deflateSync(raw)),
+    chunk('IEND', Buffer.alloc(0)),
+  ])
 }

@@ -15,10 +15,9 @@
 import { test, describe, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import fs from 'node:fs/promises'
-import zlib from 'node:zlib'
-import { request as pwRequest } from 'playwright-core'
 import {
-  ADMIN_PASSWORD, byTest, fill, inputOf, initNode, launchBrowser, login, serverBin, shot, startServer, tempDir,
+  ADMIN_PASSWORD, apiSession as sharedApiSession, byTest, fill, inputOf, initNode, launchBrowser, login, photoPng,
+  serverBin, shot, startServer, tempDir,
 } from './helpers.mjs'
 import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
@@ -70,66 +69,8 @@ function nodeLifecycle(prefix, init) {
 
 // ---------------------------------------------------------------- API set-up
 
-/** A logged-in API session of its own (not the browser's cookies); changes an initial password. */
-async function apiSession(username, password, newPassword) {
-  const ctx = await pwRequest.newContext({ baseURL: server.url })
-  const res = await ctx.post('/api/v1/login', { data: { username, password } })
-  assert.ok(res.ok(), `login ${username}: ${res.status()} ${await res.text()}`)
-  const body = await res.json()
-  const headers = { 'X-CSRF-Token': body.csrf_token }
-  if (body.must_change_password && newPassword) {
-    const pw = await ctx.post('/api/v1/password', { headers, data: { old_password: password, new_password: newPassword } })
-    assert.ok(pw.ok(), `password ${username}: ${pw.status()} ${await pw.text()}`)
-  }
-  const call = async (method, path, options = {}) => {
-    const r = await ctx.fetch('/api/v1' + path, { method, headers, ...options })
-    const text = await r.text()
-    assert.ok(r.ok(), `${method} ${path}: ${r.status()} ${text}`)
-    return text ? JSON.parse(text) : null
-  }
-  return {
-    changed: !!(body.must_change_password && newPassword),
-    get: (path) => call('GET', path),
-    post: (path, data) => call('POST', path, { data }),
-    upload: (path, file) => call('POST', path, { multipart: { file } }),
-    close: () => ctx.dispose(),
-  }
-}
-
-/** A sharp, mid-bright 1200×900 RGB PNG of coloured blocks (passes the photo checks). */
-function photoPng(seed, width = 1200, height = 900) {
-  const raw = Buffer.alloc((width * 3 + 1) * height)
-  for (let y = 0; y < height; y++) {
-    const row = y * (width * 3 + 1)
-    for (let x = 0; x < width; x++) {
-      const cell = ((x >> 6) + (y >> 6) + seed) % 4
-      const [r, g, b] = [[70, 120, 190], [200, 200, 205], [120, 160, 90], [230, 180, 90]][cell]
-      const i = row + 1 + x * 3
-      raw[i] = r
-      raw[i + 1] = g
-      raw[i + 2] = b
-    }
-  }
-  const chunk = (type, data) => {
-    const len = Buffer.alloc(4)
-    len.writeUInt32BE(data.length)
-    const td = Buffer.concat([Buffer.from(type, 'ascii'), data])
-    const crc = Buffer.alloc(4)
-    crc.writeUInt32BE(zlib.crc32(td))
-    return Buffer.concat([len, td, crc])
-  }
-  const ihdr = Buffer.alloc(13)
-  ihdr.writeUInt32BE(width, 0)
-  ihdr.writeUInt32BE(height, 4)
-  ihdr[8] = 8
-  ihdr[9] = 2
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', ihdr),
-    chunk('IDAT', zlib.deflateSync(raw)),
-    chunk('IEND', Buffer.alloc(0)),
-  ])
-}
+/** A logged-in API session of its own on the node under test (helpers.mjs apiSession). */
+const apiSession = (username, password, newPassword) => sharedApiSession(server.url, username, password, newPassword)
 
 // ---------------------------------------------------------------- UI helpers
 

@@ -5,9 +5,13 @@
 //   asks for `silent`, shows the Chinese message with ElMessage.
 // - Sends the user where the error says they belong: 401 → /login?redirect=…,
 //   403 must_change_password → /password, 503 not_initialized → /setup.
+// - A server error (5xx) or no answer at all also names the support contacts
+//   (业务问题 / 技术问题, from 关于), so the user knows whom to call.
 // - `upload` sends a file (multipart, with upload progress), `download` saves one.
+import { h } from 'vue'
 import { ElMessage } from 'element-plus'
 import { session } from './session.js'
+import { loadAbout, supportLines } from './about.js'
 
 const BASE = '/api/v1'
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
@@ -19,6 +23,31 @@ export class ApiError extends Error {
     this.code = code
     this.body = body
   }
+}
+
+/**
+ * Show an error message; for a server failure (status 0 = no answer, or 5xx)
+ * with the support contacts under it, and longer, so they can be noted down.
+ */
+export function showError(message, status = 400) {
+  if (status !== 0 && status < 500) {
+    ElMessage.error(message)
+    return
+  }
+  loadAbout().then(() => {
+    const lines = supportLines()
+    ElMessage({
+      type: 'error',
+      showClose: true,
+      duration: lines.length ? 12_000 : 5_000,
+      message: h('div', { class: 'server-error', 'data-test': 'server-error' }, [
+        h('div', message),
+        ...(lines.length ? lines : ['如问题持续，请联系本单位或本级财政部门的系统管理员。']).map((line) =>
+          h('div', { class: 'server-error-contact', 'data-test': 'server-error-contact' }, line),
+        ),
+      ]),
+    })
+  })
 }
 
 let navigate = () => {}
@@ -60,7 +89,7 @@ export async function request(method, path, { query, body, silent = false, noRed
     })
   } catch (e) {
     const err = new ApiError(0, 'network', '无法连接服务器，请确认本系统程序仍在运行。')
-    if (!silent) ElMessage.error(err.message)
+    if (!silent) showError(err.message, 0)
     throw err
   }
 
@@ -101,7 +130,7 @@ function failure(status, data, { silent = false, noRedirect = false } = {}) {
     if (!noRedirect) navigate({ name: 'setup' })
     return err
   }
-  if (!silent) ElMessage.error(message)
+  if (!silent) showError(message, status)
   return err
 }
 
@@ -127,7 +156,7 @@ export function upload(path, file, { query, field = 'file', onProgress, onSent, 
     }
     xhr.onerror = () => {
       const err = new ApiError(0, 'network', '上传失败：无法连接服务器，请确认本系统程序仍在运行。')
-      if (!silent) ElMessage.error(err.message)
+      if (!silent) showError(err.message, 0)
       reject(err)
     }
     xhr.onload = () => {
@@ -152,7 +181,7 @@ export async function download(path, fallbackName) {
   try {
     res = await fetch(BASE + path, { credentials: 'same-origin' })
   } catch {
-    ElMessage.error('无法连接服务器，请确认本系统程序仍在运行。')
+    showError('无法连接服务器，请确认本系统程序仍在运行。', 0)
     return
   }
   if (!res.ok) {

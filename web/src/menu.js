@@ -1,12 +1,12 @@
 // The left menu and the pages behind it, in one list.
 //
 // Groups follow the notice (辽财资〔2025〕116号): 首页待办事项, 虚拟公物仓,
-// 调剂共享平台, 审批中心, 统计报表, 系统管理. A group is shown only when the
+// 调剂共享平台, 审批中心, 统计报表, 系统管理; then 关于 (every user). A group is shown only when the
 // user may open at least one of its pages. To add a page: add one item here
 // (title, path, permission from /me's `permissions`, group, component); the
 // router and the menu pick it up. The server checks permissions anyway.
 import { markRaw } from 'vue'
-import { House, Box, Share, Stamp, DataAnalysis, Setting } from '@element-plus/icons-vue'
+import { House, Box, Share, Stamp, DataAnalysis, Setting, InfoFilled } from '@element-plus/icons-vue'
 
 export const MENU_GROUPS = [
   { key: 'home', title: '首页待办事项', icon: markRaw(House) },
@@ -15,6 +15,7 @@ export const MENU_GROUPS = [
   { key: 'approval', title: '审批中心', icon: markRaw(Stamp) },
   { key: 'reports', title: '统计报表', icon: markRaw(DataAnalysis) },
   { key: 'system', title: '系统管理', icon: markRaw(Setting) },
+  { key: 'about', title: '关于', icon: markRaw(InfoFilled) },
 ]
 
 /**
@@ -225,6 +226,15 @@ export const MENU_ITEMS = [
   },
   {
     group: 'system',
+    name: 'settings',
+    title: '系统设置',
+    path: '/system/settings',
+    permission: 'settings.manage',
+    test: 'settings',
+    component: () => import('./views/SettingsView.vue'),
+  },
+  {
+    group: 'system',
     name: 'audit',
     title: '审计日志',
     path: '/system/audit',
@@ -240,6 +250,15 @@ export const MENU_ITEMS = [
     permission: 'node.read',
     test: 'node',
     component: () => import('./views/NodeView.vue'),
+  },
+  {
+    group: 'about',
+    name: 'about',
+    title: '关于',
+    path: '/about',
+    permission: null,
+    test: 'about',
+    component: () => import('./views/AboutView.vue'),
   },
 ]
 

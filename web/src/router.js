@@ -1,8 +1,9 @@
 // Client routes (HTML5 history; the server answers index.html for any non-/api path).
 //
 // Guards, in order: the node must be initialised (else /setup); pages inside the
-// main layout need a session (else /login?redirect=…); a user who must change
-// the initial password sees only /password; a page needs its permission.
+// main layout need a session (else /login?redirect=…; 关于 then opens its public
+// twin /login/about); a user who must change the initial password sees only
+// /password; a page needs its permission.
 import { createRouter, createWebHistory } from 'vue-router'
 import { api } from './api.js'
 import { session } from './session.js'
@@ -12,7 +13,16 @@ import MainLayout from './layouts/MainLayout.vue'
 const routes = [
   { path: '/setup', name: 'setup', component: () => import('./views/SetupView.vue'), meta: { public: true } },
   { path: '/login', name: 'login', component: () => import('./views/LoginView.vue'), meta: { public: true } },
+  {
+    path: '/login/about',
+    name: 'about-public',
+    component: () => import('./views/AboutView.vue'),
+    props: { standalone: true },
+    meta: { public: true, title: '关于' },
+  },
   { path: '/password', name: 'password', component: () => import('./views/PasswordView.vue') },
+  // The server's to-do links name 我的需求 by this path.
+  { path: '/demands/mine', redirect: (to) => ({ name: 'platform-demands', query: to.query }) },
   {
     path: '/',
     component: MainLayout,
@@ -60,6 +70,7 @@ router.beforeEach(async (to) => {
   if (to.meta.public) return true
 
   if (!(await ensureSession())) {
+    if (to.name === 'about') return { name: 'about-public' }
     return { name: 'login', query: to.fullPath !== '/' ? { redirect: to.fullPath } : {} }
   }
   if (session.mustChange && to.name !== 'password') return { name: 'password' }
