@@ -3,5 +3,7 @@
 
 /// Bundle format v1: header, signature, zstd payload of chained events, photo blobs.
 pub mod bundle;
+/// What an imported bundle means for its channel: no-op, gap, fork or new events.
+pub mod exchange;
 /// The node's ed25519 key pair in the data folder.
 pub mod keys;

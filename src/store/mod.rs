@@ -25,6 +25,8 @@ pub mod cards;
 pub mod codec;
 /// Demands.
 pub mod demands;
+/// Channels, bundle export and import.
+pub mod exchange;
 /// Applying a checked ledger import.
 pub mod import;
 /// Listings and their effect on cards.

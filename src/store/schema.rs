@@ -65,6 +65,10 @@ fn create_tables(tx: &Tx) -> Result<()> {
         tables::LISTINGS,
         tables::DEMANDS,
         tables::PEERS,
+        tables::OUTBOX,
+        tables::INBOX,
+        tables::CHANNELS,
+        tables::BUNDLE_LOG,
     ] {
         txn.open_table(table)?;
     }
@@ -72,6 +76,7 @@ fn create_tables(tx: &Tx) -> Result<()> {
         txn.open_table(index)?;
     }
     txn.open_table(tables::PHOTOS)?;
+    txn.open_table(tables::BUNDLE_FILES)?;
     txn.open_table(tables::AUDIT)?;
     Ok(())
 }

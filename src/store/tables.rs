@@ -34,6 +34,16 @@ pub const LISTINGS: Records = TableDefinition::new("listings");
 pub const DEMANDS: Records = TableDefinition::new("demands");
 /// Peers (parent and child nodes), by node id.
 pub const PEERS: Records = TableDefinition::new("peers");
+/// Outgoing events per peer: `peer/seq` (seq zero-padded) → event.
+pub const OUTBOX: Records = TableDefinition::new("outbox");
+/// Events applied from each peer: `peer/seq` → event.
+pub const INBOX: Records = TableDefinition::new("inbox");
+/// Channel cursors, by peer node id.
+pub const CHANNELS: Records = TableDefinition::new("channels");
+/// Bundles in and out (数据交换记录), by zero-padded number.
+pub const BUNDLE_LOG: Records = TableDefinition::new("bundle_log");
+/// Bundle files kept aside: `held/peer/first` (waiting for a gap) and `fork/peer/time` (evidence).
+pub const BUNDLE_FILES: TableDefinition<'static, &'static str, &'static [u8]> = TableDefinition::new("bundle_files");
 /// Photos by content hash (SHA-256 hex) → image bytes.
 pub const PHOTOS: TableDefinition<'static, &'static str, &'static [u8]> = TableDefinition::new("photos");
 /// The audit chain, by sequence number.

@@ -5,6 +5,7 @@ mod cards;
 mod cli;
 mod demands;
 mod demo_numbers;
+mod exchange;
 mod helpers;
 mod http_basics;
 mod import;

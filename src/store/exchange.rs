@@ -1,0 +1,380 @@
+//! Channels to peers (SPEC §9): the numbered, hash-chained events this node sends to each peer
+//! (outbox), those it applied from each peer (inbox), the cursors, the bundle history, and the
+//! files kept aside (a gap waiting to be filled, a fork kept as evidence). Export writes a bundle
+//! with every event the peer has not acknowledged; import applies a verified bundle's new events,
+//! the cursors and an audit event in one transaction, or nothing.
+
+use ed25519_dalek::SigningKey;
+use serde::{Deserialize, Serialize};
+
+use crate::domain::DomainError;
+use crate::domain::audit::{Actor, AuditEntry};
+use crate::domain::peer::{Peer, PeerRole};
+use crate::federation::bundle::{self, Direction, Envelope, Event, GENESIS, Limits};
+use crate::federation::exchange::{Decision, decide};
+
+use super::tables::{BUNDLE_FILES, BUNDLE_LOG, CHANNELS, INBOX, OUTBOX};
+use super::{Read, Result, Store, Tx, node, peers};
+
+/// The network every bundle of this release belongs to.
+pub const NETWORK: &str = "gongwucang-cn";
+
+/// One channel's cursors.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Channel {
+    /// Last event numbered for the peer.
+    pub out_last: u64,
+    /// Its hash, hex (empty before event 1).
+    pub out_hash: String,
+    /// Last of our events the peer has acknowledged.
+    pub out_acked: u64,
+    /// Last event applied from the peer.
+    pub in_applied: u64,
+}
+
+/// One bundle in or out (数据交换记录).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BundleRecord {
+    /// `in` or `out`.
+    pub direction: String,
+    /// The peer.
+    pub peer: String,
+    /// Event range carried.
+    pub first: u64,
+    /// Event range carried.
+    pub last: u64,
+    /// File size.
+    pub bytes: u64,
+    /// exported, applied, already_imported, gap, refused.
+    pub result: String,
+    /// For people.
+    pub message: String,
+    /// RFC 3339.
+    pub at: String,
+}
+
+/// What an import did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ImportOutcome {
+    /// applied, already_imported, gap, refused.
+    pub result: &'static str,
+    /// New events applied.
+    pub events: u64,
+    /// For the clerk.
+    pub message: String,
+}
+
+fn event_key(peer: &str, seq: u64) -> String {
+    format!("{peer}/{seq:020}")
+}
+
+/// A channel's cursors.
+pub fn channel(r: &impl Read, peer: &str) -> Result<Channel> {
+    Ok(r.get(CHANNELS, peer)?.unwrap_or_default())
+}
+
+/// Numbers and chains an event for `peer`, in the caller's transaction.
+pub fn append(tx: &Tx, peer: &str, kind: &str, body: serde_json::Value, at: &str) -> Result<Event> {
+    let mut c = channel(tx, peer)?;
+    let prev = if c.out_last == 0 { GENESIS } else { hash32(&c.out_hash)? };
+    let event = bundle::chain(prev, c.out_last + 1, vec![(kind.to_owned(), at.to_owned(), body)]).remove(0);
+    tx.put(OUTBOX, &event_key(peer, event.seq), &event)?;
+    c.out_last = event.seq;
+    c.out_hash = event.hash.clone();
+    tx.put(CHANNELS, peer, &c)?;
+    Ok(event)
+}
+
+fn hash32(hex_hash: &str) -> Result<[u8; 32]> {
+    let mut out = [0u8; 32];
+    hex::decode_to_slice(hex_hash, &mut out).map_err(|_| DomainError::invalid("通道记录损坏：事件摘要无效"))?;
+    Ok(out)
+}
+
+fn log(tx: &Tx, record: &BundleRecord) -> Result<()> {
+    let n = tx.next_id("b")?;
+    let number: u64 = n.trim_start_matches('b').parse().unwrap_or(0);
+    tx.put(BUNDLE_LOG, &format!("{number:020}"), record)
+}
+
+/// The bundle history, newest first.
+pub fn history(r: &impl Read) -> Result<Vec<BundleRecord>> {
+    let mut all: Vec<BundleRecord> = r.scan(BUNDLE_LOG)?;
+    all.reverse();
+    Ok(all)
+}
+
+fn direction_to(peer: &Peer) -> Direction {
+    match peer.role {
+        PeerRole::Parent => Direction::Up,
+        PeerRole::Child => Direction::Down,
+    }
+}
+
+/// Writes a bundle for `peer_id` with every event it has not acknowledged and our
+/// acknowledgement of its events; the export is logged and audited. Deterministic for a given
+/// state and `now`.
+pub fn export(store: &Store, actor: &Actor, key: &SigningKey, peer_id: &str, now: &str) -> Result<Vec<u8>> {
+    store.write(actor, |tx| {
+        let me = node::get(tx)?.ok_or_else(|| DomainError::invalid("本节点尚未初始化"))?;
+        let peer = peers::get(tx, peer_id)?
+            .ok_or_else(|| DomainError::NotFound(format!("对端节点 {peer_id} 尚未登记：请先在“数据交换”中登记")))?;
+        let c = channel(tx, peer_id)?;
+        let mut events = Vec::new();
+        for seq in c.out_acked + 1..=c.out_last {
+            let event: Event =
+                tx.get(OUTBOX, &event_key(peer_id, seq))?.ok_or_else(|| DomainError::invalid("通道记录不完整"))?;
+            events.push(event);
+        }
+        let prev_hash = if c.out_acked == 0 {
+            GENESIS
+        } else {
+            let acked: Event = tx
+                .get(OUTBOX, &event_key(peer_id, c.out_acked))?
+                .ok_or_else(|| DomainError::invalid("通道记录不完整"))?;
+            hash32(&acked.hash)?
+        };
+        let summary = format!(
+            "事件 {} 条（第 {}–{} 条），确认已接收对方事件至第 {} 条",
+            events.len(),
+            c.out_acked + 1,
+            c.out_last,
+            c.in_applied
+        );
+        let envelope = Envelope {
+            sender: me.node_id.clone(),
+            recipient: peer.node_id.clone(),
+            network: NETWORK.to_owned(),
+            direction: direction_to(&peer),
+            prev_hash,
+            first: c.out_acked + 1,
+            ack: c.in_applied,
+            created_at: now.to_owned(),
+            summary: summary.clone(),
+        };
+        let bytes = bundle::write(&envelope, &events, &[], key);
+        log(
+            tx,
+            &BundleRecord {
+                direction: "out".to_owned(),
+                peer: peer.node_id.clone(),
+                first: c.out_acked + 1,
+                last: c.out_last,
+                bytes: bytes.len() as u64,
+                result: "exported".to_owned(),
+                message: summary.clone(),
+                at: now.to_owned(),
+            },
+        )?;
+        let entry = AuditEntry::new(
+            "bundle_exported",
+            format!("peer:{}", peer.node_id),
+            format!("导出数据包给{}（{}）：{summary}", peer.name, peer.node_id),
+            None,
+        );
+        Ok((bytes, entry))
+    })
+}
+
+/// Applies one imported event; called inside the import transaction.
+pub type ApplyEvent<'a> = &'a dyn Fn(&Tx, &Peer, &Event) -> Result<()>;
+
+fn refused(
+    store: &Store,
+    actor: &Actor,
+    peer: &str,
+    bytes: usize,
+    message: String,
+    now: &str,
+) -> Result<ImportOutcome> {
+    store.write(actor, |tx| {
+        log(
+            tx,
+            &BundleRecord {
+                direction: "in".to_owned(),
+                peer: peer.to_owned(),
+                first: 0,
+                last: 0,
+                bytes: bytes as u64,
+                result: "refused".to_owned(),
+                message: message.clone(),
+                at: now.to_owned(),
+            },
+        )?;
+        Ok(((), AuditEntry::new("bundle_refused", format!("peer:{peer}"), format!("拒绝导入数据包：{message}"), None)))
+    })?;
+    Ok(ImportOutcome { result: "refused", events: 0, message })
+}
+
+/// Imports a bundle file: checks in SPEC §9's order (sizes, signature by a registered peer,
+/// recipient, direction, payload, chain), then applies the new events with the cursors and an
+/// audit event in one transaction. A bundle beyond a gap is kept aside and applied once the gap
+/// is filled; a fork is refused and kept as evidence. Refusals write only the history line.
+pub fn import(store: &Store, actor: &Actor, bytes: &[u8], apply: ApplyEvent<'_>, now: &str) -> Result<ImportOutcome> {
+    let outcome = import_one(store, actor, bytes, apply, now)?;
+    if outcome.result == "applied" {
+        retry_held(store, actor, apply, now)?;
+    }
+    Ok(outcome)
+}
+
+fn import_one(store: &Store, actor: &Actor, bytes: &[u8], apply: ApplyEvent<'_>, now: &str) -> Result<ImportOutcome> {
+    let limits = Limits::default();
+    let signed = match bundle::read_header(bytes, &limits) {
+        Ok(s) => s,
+        Err(e) => return refused(store, actor, "", bytes.len(), e.to_string(), now),
+    };
+    let h = signed.header.clone();
+    let (me, peer) = store.read(|r| Ok((node::get(r)?, peers::get(r, &h.sender)?)))?;
+    let me = me.ok_or_else(|| DomainError::invalid("本节点尚未初始化"))?;
+    let Some(peer) = peer else {
+        let message = format!("发送节点 {} 未在本节点登记（或已停用），无法核验签名，已拒绝", h.sender);
+        return refused(store, actor, &h.sender, bytes.len(), message, now);
+    };
+    let key = peer.verifying_key()?;
+    if let Err(e) = signed.verify(&key) {
+        return refused(store, actor, &peer.node_id, bytes.len(), e.to_string(), now);
+    }
+    if h.recipient != me.node_id || h.network != NETWORK {
+        let message = format!("该数据包是发给节点 {} 的，不是本节点（{}），已拒绝", h.recipient, me.node_id);
+        return refused(store, actor, &peer.node_id, bytes.len(), message, now);
+    }
+    let expected = match peer.role {
+        PeerRole::Child => Direction::Up,
+        PeerRole::Parent => Direction::Down,
+    };
+    if h.direction != expected {
+        let message = format!(
+            "{}只能发送{}数据包，该数据包方向不符，已拒绝",
+            peer.role.label(),
+            if expected == Direction::Up { "上报" } else { "下发" }
+        );
+        return refused(store, actor, &peer.node_id, bytes.len(), message, now);
+    }
+    let contents = match bundle::open(bytes, &signed) {
+        Ok(c) => c,
+        Err(e) => return refused(store, actor, &peer.node_id, bytes.len(), e.to_string(), now),
+    };
+    let c = store.read(|r| channel(r, &peer.node_id))?;
+    if h.ack > c.out_last {
+        let message =
+            format!("数据包确认了本节点从未发出的事件（第 {} 条，本节点只发出 {} 条），已拒绝", h.ack, c.out_last);
+        return refused(store, actor, &peer.node_id, bytes.len(), message, now);
+    }
+    let decision = store.read(|r| {
+        Ok(decide(&h, &contents.events, c.in_applied, |seq| {
+            r.get::<Event>(INBOX, &event_key(&peer.node_id, seq)).ok().flatten().and_then(|e| hash32(&e.hash).ok())
+        }))
+    })?;
+    let record = |result: &str, message: &str| BundleRecord {
+        direction: "in".to_owned(),
+        peer: peer.node_id.clone(),
+        first: h.first,
+        last: h.last,
+        bytes: bytes.len() as u64,
+        result: result.to_owned(),
+        message: message.to_owned(),
+        at: now.to_owned(),
+    };
+    let target = format!("peer:{}", peer.node_id);
+    match decision {
+        Decision::Fork { seq } => {
+            let message = format!(
+                "数据包第 {seq} 条事件与本节点已导入的记录不一致（分叉），已拒绝并留存备查，请联系对方节点核对"
+            );
+            store.write(actor, |tx| {
+                tx.raw().open_table(BUNDLE_FILES)?.insert(format!("fork/{}/{now}", peer.node_id).as_str(), bytes)?;
+                log(tx, &record("refused", &message))?;
+                Ok(((), AuditEntry::new("bundle_fork", target.clone(), message.clone(), None)))
+            })?;
+            Ok(ImportOutcome { result: "refused", events: 0, message })
+        }
+        Decision::Gap { from, to } => {
+            let message = format!("缺少对方第 {from}–{to} 条事件，本数据包已暂存，补齐缺少的数据包后将自动导入");
+            store.write(actor, |tx| {
+                tx.raw()
+                    .open_table(BUNDLE_FILES)?
+                    .insert(format!("held/{}/{:020}", peer.node_id, h.first).as_str(), bytes)?;
+                log(tx, &record("gap", &message))?;
+                Ok(((), AuditEntry::new("bundle_held", target.clone(), message.clone(), None)))
+            })?;
+            Ok(ImportOutcome { result: "gap", events: 0, message })
+        }
+        Decision::AlreadyApplied => {
+            let message = "已导入：该数据包中的事件此前均已导入，本次未作改动".to_owned();
+            store.write(actor, |tx| {
+                acknowledge(tx, &peer.node_id, h.ack)?;
+                log(tx, &record("already_imported", &message))?;
+                Ok(((), AuditEntry::new("bundle_imported", target.clone(), message.clone(), None)))
+            })?;
+            Ok(ImportOutcome { result: "already_imported", events: 0, message })
+        }
+        Decision::Apply(events) => {
+            let n = events.len() as u64;
+            let message = format!("已导入对方第 {}–{} 条事件，共 {n} 条", events[0].seq, h.last);
+            store.write(actor, |tx| {
+                for event in &events {
+                    apply(tx, &peer, event)?;
+                    tx.put(INBOX, &event_key(&peer.node_id, event.seq), event)?;
+                }
+                let mut c = channel(tx, &peer.node_id)?;
+                c.in_applied = h.last;
+                tx.put(CHANNELS, &peer.node_id, &c)?;
+                acknowledge(tx, &peer.node_id, h.ack)?;
+                log(tx, &record("applied", &message))?;
+                Ok(((), AuditEntry::new("bundle_imported", target.clone(), format!("{}：{message}", peer.name), None)))
+            })?;
+            Ok(ImportOutcome { result: "applied", events: n, message })
+        }
+    }
+}
+
+fn acknowledge(tx: &Tx, peer: &str, ack: u64) -> Result<()> {
+    let mut c = channel(tx, peer)?;
+    if ack > c.out_acked {
+        c.out_acked = ack;
+        tx.put(CHANNELS, peer, &c)?;
+    }
+    Ok(())
+}
+
+/// Applies bundles kept aside whose gap is now filled.
+fn retry_held(store: &Store, actor: &Actor, apply: ApplyEvent<'_>, now: &str) -> Result<()> {
+    loop {
+        let held: Vec<(String, Vec<u8>)> = store.read(|r| {
+            let table = r.raw().open_table(BUNDLE_FILES);
+            let Ok(table) = table else { return Ok(Vec::new()) };
+            let mut out = Vec::new();
+            for row in redb::ReadableTable::range::<&str>(&table, "held/".."held0")? {
+                let (k, v) = row?;
+                out.push((k.value().to_owned(), v.value().to_vec()));
+            }
+            Ok(out)
+        })?;
+        let mut progressed = false;
+        for (name, bytes) in held {
+            let Ok(signed) = bundle::read_header(&bytes, &Limits::default()) else { continue };
+            let c = store.read(|r| channel(r, &signed.header.sender))?;
+            if signed.header.first > c.in_applied + 1 {
+                continue;
+            }
+            store.write(actor, |tx| {
+                tx.raw().open_table(BUNDLE_FILES)?.remove(name.as_str())?;
+                Ok((
+                    (),
+                    AuditEntry::new(
+                        "bundle_released",
+                        format!("peer:{}", signed.header.sender),
+                        "缺少的事件已补齐，自动导入暂存的数据包",
+                        None,
+                    ),
+                ))
+            })?;
+            let outcome = import_one(store, actor, &bytes, apply, now)?;
+            progressed |= outcome.result == "applied";
+        }
+        if !progressed {
+            return Ok(());
+        }
+    }
+}
