@@ -71,11 +71,50 @@ pub enum Command {
         #[command(subcommand)]
         command: KeyCommand,
     },
+    /// 数据包：导出、导入、查看
+    Bundle {
+        /// What to do with bundles.
+        #[command(subcommand)]
+        command: BundleCommand,
+    },
     /// 对端节点（上级、下级）
     Peer {
         /// What to do with peers.
         #[command(subcommand)]
         command: PeerCommand,
+    },
+}
+
+/// `bundle` subcommands.
+#[derive(Subcommand, Debug)]
+pub enum BundleCommand {
+    /// 导出发给对端节点的数据包（包含对方尚未确认的全部事件）
+    Export {
+        /// 数据目录
+        #[arg(long)]
+        data: PathBuf,
+        /// 对端节点编号
+        #[arg(long)]
+        to: String,
+        /// 输出文件（.gwcb）
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// 导入对端节点发来的数据包
+    Import {
+        /// 数据目录
+        #[arg(long)]
+        data: PathBuf,
+        /// 数据包文件
+        file: PathBuf,
+    },
+    /// 查看数据包内容（不导入）
+    Inspect {
+        /// 数据包文件
+        file: PathBuf,
+        /// 数据目录（给出时用已登记的发送节点公钥核验签名）
+        #[arg(long)]
+        data: Option<PathBuf>,
     },
 }
 
@@ -137,6 +176,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             peer_add_command(&data, &role, node, key, name)
         }
         Some(Command::Peer { command: PeerCommand::List { data } }) => peer_list_command(&data),
+        Some(Command::Bundle { command: BundleCommand::Export { data, to, out } }) => {
+            bundle_export_command(&data, &to, &out)
+        }
+        Some(Command::Bundle { command: BundleCommand::Import { data, file } }) => bundle_import_command(&data, &file),
+        Some(Command::Bundle { command: BundleCommand::Inspect { file, data } }) => {
+            bundle_inspect_command(&file, data.as_deref())
+        }
     }
 }
 
@@ -242,5 +288,79 @@ fn peer_list_command(data: &Path) -> anyhow::Result<()> {
             node::fingerprint(&hex::decode(&peer.public_key)?)
         );
     }
+    Ok(())
+}
+
+fn bundle_export_command(data: &Path, to: &str, out: &Path) -> anyhow::Result<()> {
+    let store = initialised_store(data)?;
+    let node = store.node()?.context("本节点尚未初始化")?;
+    let key = keys::load_checked(data, &node.public_key)?;
+    let bytes =
+        crate::store::exchange::export(&store, &Actor::system(), &key, to, &crate::domain::clock::now_rfc3339())?;
+    std::fs::write(out, &bytes).with_context(|| format!("无法写入 {}", out.display()))?;
+    let header = crate::federation::bundle::read_header(&bytes, &Default::default())?.header;
+    println!("已导出数据包 {}（{} 字节）：{}", out.display(), bytes.len(), header.summary);
+    Ok(())
+}
+
+fn bundle_import_command(data: &Path, file: &Path) -> anyhow::Result<()> {
+    let store = initialised_store(data)?;
+    let bytes = std::fs::read(file).with_context(|| format!("无法读取 {}", file.display()))?;
+    let apply: crate::store::exchange::ApplyEvent<'_> = &|_, _, _| Ok(());
+    let outcome =
+        crate::store::exchange::import(&store, &Actor::system(), &bytes, apply, &crate::domain::clock::now_rfc3339())?;
+    println!("{}", outcome.message);
+    if outcome.result == "refused" {
+        bail!("数据包未导入");
+    }
+    Ok(())
+}
+
+fn bundle_inspect_command(file: &Path, data: Option<&Path>) -> anyhow::Result<()> {
+    use crate::federation::bundle;
+    let bytes = std::fs::read(file).with_context(|| format!("无法读取 {}", file.display()))?;
+    let signed = bundle::read_header(&bytes, &Default::default())?;
+    let h = &signed.header;
+    println!("格式：公物仓数据包 v{}，{} 字节", bundle::VERSION, bytes.len());
+    println!("发送节点：{}", h.sender);
+    println!("接收节点：{}", h.recipient);
+    println!(
+        "方向：{}",
+        if h.direction == bundle::Direction::Up {
+            "上报（下级 → 上级）"
+        } else {
+            "下发（上级 → 下级）"
+        }
+    );
+    println!("事件：第 {}–{} 条（{} 条），确认已接收对方事件至第 {} 条", h.first, h.last, h.last + 1 - h.first, h.ack);
+    println!("生成时间：{}", h.created_at);
+    println!("摘要：{}", h.summary);
+    match data {
+        Some(data) => {
+            let store = initialised_store(data)?;
+            match store.read(|r| crate::store::peers::get(r, &h.sender))? {
+                Some(peer) => {
+                    signed.verify(&peer.verifying_key()?)?;
+                    println!(
+                        "签名：有效，签名者 {}（{}），指纹 {}",
+                        peer.name,
+                        peer.node_id,
+                        node::fingerprint(&hex::decode(&peer.public_key)?)
+                    );
+                }
+                None => println!("签名：发送节点 {} 未在本节点登记，无法核验", h.sender),
+            }
+        }
+        None => println!("签名：未核验（加 --data 数据目录 可用已登记的发送节点公钥核验）"),
+    }
+    let contents = bundle::open(&bytes, &signed)?;
+    let mut kinds: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+    for event in &contents.events {
+        *kinds.entry(event.kind.as_str()).or_default() += 1;
+    }
+    for (kind, n) in kinds {
+        println!("  {kind}：{n} 条");
+    }
+    println!("照片：{} 张", contents.photos.len());
     Ok(())
 }

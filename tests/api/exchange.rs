@@ -201,3 +201,42 @@ fn a_gap_is_kept_aside_until_filled_and_a_fork_is_refused() {
     assert!(outcome.message.contains("分叉"), "{}", outcome.message);
     assert_eq!(province.channel(&city).in_applied, 6);
 }
+
+#[test]
+fn the_command_line_exports_inspects_and_imports_bundle_files() {
+    const BIN: &str = env!("CARGO_BIN_EXE_gongwucang");
+    let run = |args: &[&str]| std::process::Command::new(BIN).args(args).env("RUST_LOG", "warn").output().unwrap();
+    let (city, province) = pair();
+    city.append(&province, 2, "a");
+    let (city_id, province_id) = (city.id(), province.id());
+    // Close the databases (the CLI opens them) but keep the folders.
+    let (Node { dir: city_dir, store: city_store }, Node { dir: province_dir, store: province_store }) =
+        (city, province);
+    drop((city_store, province_store));
+    let (city_dir, province_dir) = (city_dir.path().to_owned(), province_dir.path().to_owned());
+    let file = city_dir.join("to-province.gwcb");
+    let f = file.to_str().unwrap();
+    let out = run(&["bundle", "export", "--data", city_dir.to_str().unwrap(), "--to", &province_id, "--out", f]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+
+    let out = run(&["bundle", "inspect", f, "--data", province_dir.to_str().unwrap()]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        text.contains(&city_id) && text.contains("签名：有效") && text.contains("listing_published：2 条"),
+        "{text}"
+    );
+
+    let out = run(&["bundle", "import", "--data", province_dir.to_str().unwrap(), f]);
+    assert!(out.status.success() && String::from_utf8_lossy(&out.stdout).contains("共 2 条"), "{out:?}");
+    let out = run(&["bundle", "import", "--data", province_dir.to_str().unwrap(), f]);
+    assert!(out.status.success() && String::from_utf8_lossy(&out.stdout).contains("已导入"), "{out:?}");
+
+    let mut bytes = std::fs::read(&file).unwrap();
+    let last = bytes.len() - 1;
+    bytes[last] ^= 1;
+    std::fs::write(&file, &bytes).unwrap();
+    let out = run(&["bundle", "import", "--data", province_dir.to_str().unwrap(), f]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("已拒绝"), "{out:?}");
+}
