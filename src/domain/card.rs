@@ -106,6 +106,12 @@ pub struct AssetCard {
     /// the receiver's name and the listing.
     #[serde(default)]
     pub transferred_to: Option<String>,
+    /// The listing whose result transferred it.
+    #[serde(default)]
+    pub transferred_listing_id: Option<String>,
+    /// 共享使用: the using unit and period, from the listing's result.
+    #[serde(default)]
+    pub shared_with: Option<String>,
     /// RFC 3339.
     pub created_at: String,
     /// RFC 3339.
@@ -256,6 +262,8 @@ impl CardFields {
             parent_id: None,
             active_listing_id: None,
             transferred_to: None,
+            transferred_listing_id: None,
+            shared_with: None,
             created_at: now.clone(),
             updated_at: now,
         }
@@ -344,7 +352,9 @@ pub struct CardChange {
 fn not_in_listing(card: &AssetCard) -> Result<(), DomainError> {
     match &card.active_listing_id {
         Some(listing) => Err(DomainError::Conflict {
-            message: format!("该资产正在公物仓中（入仓单 {listing}），不能修改其发布信息；请先办理退仓并取消调剂共享"),
+            message: format!(
+                "该资产正在公物仓中（入仓单 {listing}），不能修改其发布信息；请先提交退仓申请，经审核同意后再修改（已纳入调剂共享平台的，还须取消调剂共享）"
+            ),
             state: Some("in_listing".to_owned()),
         }),
         None => Ok(()),

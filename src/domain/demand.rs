@@ -374,7 +374,13 @@ pub fn may_mark_seen(demand: &Demand, role: Role, actor_unit: Option<&str>) -> R
 /// A fit needs the same category (the longer the shared code prefix, the better) or a keyword
 /// of the demand's name in the listing's text; nearer regions rank first.
 pub fn match_reasons(category: &str, name: &str, region: &RegionCode, offer: &Offer<'_>) -> Option<(u32, Vec<String>)> {
+    // GB/T 14885 codes: A02 大类, A0202 中类, A020210 小类, A02021003 the category itself.
     let shared = category.chars().zip(offer.category.chars()).take_while(|(a, b)| a == b).count();
+    let (words, weight) = shared_phrases(name, &offer.text);
+    if shared < 7 && words.is_empty() {
+        // Only the broad class in common (办公设备 for a printer and a shredder): no fit.
+        return None;
+    }
     let mut score = 0;
     let mut reasons = Vec::new();
     if shared >= 9 {
@@ -382,12 +388,11 @@ pub fn match_reasons(category: &str, name: &str, region: &RegionCode, offer: &Of
         reasons.push("资产分类相同".to_owned());
     } else if shared >= 7 {
         score += 40;
-        reasons.push("属同一中类".to_owned());
+        reasons.push("属同一小类".to_owned());
     } else if shared >= 5 {
         score += 20;
-        reasons.push("属同一大类".to_owned());
+        reasons.push("属同一中类".to_owned());
     }
-    let (words, weight) = shared_phrases(name, &offer.text);
     if !words.is_empty() {
         score += 10 * weight;
         reasons.push(format!("名称相符：{}", words.join("、")));
@@ -414,7 +419,17 @@ pub fn match_reasons(category: &str, name: &str, region: &RegionCode, offer: &Of
 /// from the left, and ASCII words such as model numbers. The weight counts the two-character
 /// steps and words covered, so a longer shared name ranks higher.
 pub fn shared_phrases(name: &str, text: &str) -> (Vec<String>, u32) {
-    let chars: Vec<char> = name.chars().filter(|c| !c.is_whitespace()).collect();
+    let mut chars: Vec<char> = Vec::new();
+    // Indices (into `chars`) that follow a space: word starts.
+    let mut breaks: Vec<usize> = Vec::new();
+    for c in name.chars() {
+        if c.is_whitespace() {
+            breaks.push(chars.len());
+        } else {
+            chars.push(c);
+        }
+    }
+    let mut last_end = usize::MAX;
     let mut phrases: Vec<String> = Vec::new();
     let mut weight = 0;
     let mut i = 0;
@@ -429,6 +444,9 @@ pub fn shared_phrases(name: &str, text: &str) -> (Vec<String>, u32) {
             best = Some((j, piece));
             j += 1;
         }
+        // Two characters in the middle of a word (印机 of 复印机 against 打印机) say nothing.
+        let at_word_start = i == 0 || chars[i - 1].is_ascii() || breaks.contains(&i) || last_end == i;
+        let best = best.filter(|(end, _)| end - i >= 3 || at_word_start);
         match best {
             Some((end, piece)) => {
                 weight += (end - i - 1) as u32;
@@ -436,6 +454,7 @@ pub fn shared_phrases(name: &str, text: &str) -> (Vec<String>, u32) {
                     phrases.push(piece);
                 }
                 i = end;
+                last_end = end;
             }
             None => i += 1,
         }
@@ -503,6 +522,12 @@ mod tests {
         assert!(match_reasons("A02010105", "台式计算机", &here, &desk).is_none());
         let (_, reasons) = match_reasons("A02019999", "电脑", &here, &laptop).unwrap();
         assert!(reasons.iter().any(|r| r.contains("电脑")), "{reasons:?}");
+        // Same 中类 (A0202 办公设备) only, no name in common: a shredder does not fit a printer.
+        let shredder = Offer { category: "A02021301", text: "碎纸机 科密".into(), region: &near };
+        assert!(match_reasons("A02021003", "A4黑白打印机", &here, &shredder).is_none());
+        let colour = Offer { category: "A02021004", text: "彩色激光打印机 HP".into(), region: &near };
+        let (_, reasons) = match_reasons("A02021003", "A4黑白打印机", &here, &colour).unwrap();
+        assert_eq!(reasons, ["属同一小类", "名称相符：打印机", "同一区县"]);
     }
 
     #[test]
@@ -511,5 +536,7 @@ mod tests {
         assert_eq!(shared_phrases("台式计算机", "台式电脑 计算机"), (vec!["台式".to_owned(), "计算机".to_owned()], 3));
         assert_eq!(shared_phrases("A4 打印机", "HP A4 激光打印机"), (vec!["打印机".to_owned(), "A4".to_owned()], 3));
         assert_eq!(shared_phrases("投影仪", "办公桌").1, 0);
+        assert_eq!(shared_phrases("复印机", "黑白激光打印机").1, 0, "印机 is no word");
+        assert_eq!(shared_phrases("投影仪", "投影机 3000流明").0, ["投影"]);
     }
 }

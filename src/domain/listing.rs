@@ -210,6 +210,9 @@ pub struct ListingResult {
     pub quantity: u32,
     /// 备注.
     pub note: String,
+    /// 使用期限至 (共享使用, 出租, 出借), YYYY-MM-DD.
+    #[serde(default)]
+    pub until: Option<String>,
 }
 
 /// A listing as stored. `unit_region` and `unit_department` are copied from the unit so the
@@ -496,7 +499,10 @@ pub fn transition(listing: &Listing, actor: &Actor, action: &ListingAction, now:
         }
         ListingAction::SubmitCentral { approve, reason: why } => {
             if actor.role != Role::Province || !actor.region.contains(&listing.unit_region) {
-                return Err(Refusal::NotAllowed("只有本省财政厅可以报送至中央".to_owned()));
+                return Err(Refusal::NotAllowed(
+                    "报送至中央由省财政厅（省级节点的省级用户）办理；主管部门审核同意后，资产即等待省财政厅报送"
+                        .to_owned(),
+                ));
             }
             if listing.national_state != NationalState::PendingProvince
                 || !matches!(listing.state, State::Published | State::PendingExit)
@@ -540,6 +546,32 @@ pub fn transition(listing: &Listing, actor: &Actor, action: &ListingAction, now:
         }
     }
     Ok(next)
+}
+
+/// Checks a result against the card it concerns: valid dates, a period for 出租 / 出借 that
+/// ends after it starts, and no more than the card's quantity.
+pub fn check_result(result: &ListingResult, card_quantity: u32) -> Result<(), Refusal> {
+    let Some(date) = super::clock::parse_date(&result.date) else {
+        return Err(Refusal::Invalid(format!("日期“{}”无效，应为 YYYY-MM-DD", result.date)));
+    };
+    if result.quantity > card_quantity {
+        return Err(Refusal::Invalid(format!(
+            "数量 {} 超过资产卡片的数量 {card_quantity}；只调剂其中一部分的，请先在资产卡片中办理拆分",
+            result.quantity
+        )));
+    }
+    let until = result.until.as_deref().map(str::trim).filter(|u| !u.is_empty());
+    if matches!(result.method, ResultMethod::Lease | ResultMethod::Loan) && until.is_none() {
+        return Err(Refusal::Invalid("出租、出借须填写期限（使用期限至）".to_owned()));
+    }
+    if let Some(until) = until {
+        match super::clock::parse_date(until) {
+            Some(end) if end >= date => {}
+            Some(_) => return Err(Refusal::Invalid("使用期限应晚于调剂日期".to_owned())),
+            None => return Err(Refusal::Invalid(format!("使用期限“{until}”无效，应为 YYYY-MM-DD"))),
+        }
+    }
+    Ok(())
 }
 
 /// Whether the clerk may delete (删除) a request that never reached the plaza: a draft or a
@@ -634,6 +666,7 @@ pub fn allowed_actions(listing: &Listing, actor: &Actor) -> Vec<&'static str> {
         date: String::new(),
         quantity: 1,
         note: String::new(),
+        until: None,
     };
     let candidates = [
         ("submit", ListingAction::Submit),

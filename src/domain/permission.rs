@@ -83,11 +83,13 @@ pub enum Action {
     SettingsManage,
     /// 数据交换: peers and bundles.
     PeersManage,
+    /// `GET /units/directory`: the node's unit names, for picking a receiving unit.
+    UnitsDirectory,
 }
 
 impl Action {
     /// Every action, for listing permissions.
-    pub const ALL: [Action; 34] = [
+    pub const ALL: [Action; 35] = [
         Self::SessionRead,
         Self::PasswordChange,
         Self::TodoRead,
@@ -122,6 +124,7 @@ impl Action {
         Self::DemandsReview,
         Self::SettingsManage,
         Self::PeersManage,
+        Self::UnitsDirectory,
     ];
 
     /// The name the UI receives in `permissions`.
@@ -161,6 +164,7 @@ impl Action {
             Self::DemandsReview => "demands.review",
             Self::SettingsManage => "settings.manage",
             Self::PeersManage => "peers.manage",
+            Self::UnitsDirectory => "units.directory",
         }
     }
 
@@ -168,7 +172,12 @@ impl Action {
     pub fn allowed(self, role: Role) -> bool {
         use Role::*;
         match self {
-            Self::SessionRead | Self::PasswordChange | Self::TodoRead | Self::CategoriesRead | Self::PhotosRead => true,
+            Self::SessionRead
+            | Self::PasswordChange
+            | Self::TodoRead
+            | Self::CategoriesRead
+            | Self::PhotosRead
+            | Self::UnitsDirectory => true,
             Self::UnitsList => matches!(role, Admin | Authority | Province | National),
             Self::UnitsRead => true,
             Self::UnitsCreate | Self::UnitsUpdate => role == Admin,
@@ -206,6 +215,7 @@ pub const ROUTES: &[(&str, &str, Action)] = &[
     ("GET", "/api/v1/units", Action::UnitsList),
     ("POST", "/api/v1/units", Action::UnitsCreate),
     ("GET", "/api/v1/units/{id}", Action::UnitsRead),
+    ("GET", "/api/v1/units/directory", Action::UnitsDirectory),
     ("PATCH", "/api/v1/units/{id}", Action::UnitsUpdate),
     ("GET", "/api/v1/users", Action::UsersList),
     ("POST", "/api/v1/users", Action::UsersCreate),

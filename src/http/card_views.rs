@@ -92,6 +92,12 @@ pub struct CardView {
     pub active_listing_id: Option<String>,
     /// The card it was split from.
     pub parent_id: Option<String>,
+    /// 已调出: the receiver and the listing (无偿调拨 recorded).
+    pub transferred_to: Option<String>,
+    /// The listing whose result transferred it.
+    pub transferred_listing_id: Option<String>,
+    /// 共享使用单位 and period.
+    pub shared_with: Option<String>,
     /// RFC 3339.
     pub created_at: String,
     /// RFC 3339.
@@ -138,6 +144,10 @@ impl CardContext {
 
     /// Every problem of a card.
     pub fn problems(&self, card: &AssetCard) -> Vec<Problem> {
+        if card.transferred_to.is_some() {
+            // Transferred out: no longer in the unit's ledger.
+            return Vec::new();
+        }
         let mut problems = photo_problems(&card.photos);
         if !self.location_complete(card) {
             problems.push(Problem::IncompleteLocation);
@@ -191,6 +201,9 @@ impl CardContext {
             publishable: card.publishable(),
             active_listing_id: card.active_listing_id.clone(),
             parent_id: card.parent_id.clone(),
+            transferred_to: card.transferred_to.clone(),
+            transferred_listing_id: card.transferred_listing_id.clone(),
+            shared_with: card.shared_with.clone(),
             created_at: card.created_at.clone(),
             updated_at: card.updated_at.clone(),
         }

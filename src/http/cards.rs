@@ -106,6 +106,8 @@ pub struct CardFilter {
     pub shared: Option<bool>,
     /// Only publishable cards.
     pub publishable: Option<bool>,
+    /// Cards transferred out (已调出) instead of the active ledger.
+    pub transferred: Option<bool>,
     /// In this location or below.
     pub location_id: Option<String>,
     /// One unit (authority).
@@ -151,6 +153,7 @@ async fn list_cards(
             .filter(|c| unit_ids.contains(&c.unit_id))
             .filter(|c| filter.status.is_none_or(|s| c.status == s))
             .filter(|c| filter.shared.is_none_or(|s| c.shared == s))
+            .filter(|c| c.transferred_to.is_some() == filter.transferred.unwrap_or(false))
             .filter(|c| filter.publishable.is_none_or(|p| c.publishable() == p))
             .filter(|c| category.is_empty() || c.category.starts_with(category))
             .filter(|c| subtree.as_ref().is_none_or(|ids| c.location_id.as_ref().is_some_and(|l| ids.contains(l))))

@@ -9,7 +9,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::domain::card::{AssetCard, category_prefix};
+use crate::domain::card::{AssetCard, CardStatus, category_prefix};
 use crate::domain::listing::{self, Listing, Mode, NationalState};
 use crate::domain::region::RegionCode;
 use crate::store::{self, Store};
@@ -53,6 +53,12 @@ pub struct PlazaFilter {
     pub min_value_fen: Option<i64>,
     /// 原值 at most (fen).
     pub max_value_fen: Option<i64>,
+    /// The card's 使用状态 (闲置, 待处置 …).
+    pub status: Option<CardStatus>,
+    /// Published on or after this date (YYYY-MM-DD).
+    pub published_from: Option<String>,
+    /// Published on or before this date (YYYY-MM-DD).
+    pub published_to: Option<String>,
     /// newest, value or nearest.
     #[param(inline)]
     pub sort: Option<PlazaSort>,
@@ -87,6 +93,18 @@ fn plaza(
     let region = filter.region.as_deref().filter(|r| !r.is_empty()).map(RegionCode::parse).transpose()?;
     let q = filter.q.as_deref().map(str::trim).unwrap_or("");
     let category = filter.category.as_deref().map(category_prefix).unwrap_or("");
+    let day = |d: &Option<String>, what: &str| -> Result<Option<String>, ApiError> {
+        match d.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+            None => Ok(None),
+            Some(d) if crate::domain::clock::parse_date(d).is_some() => Ok(Some(d.to_owned())),
+            Some(d) => Err(ApiError::Invalid(format!("{what}“{d}”无效，应为 YYYY-MM-DD"))),
+        }
+    };
+    let (from, to) = (day(&filter.published_from, "发布日期起")?, day(&filter.published_to, "发布日期止")?);
+    let published_in = |l: &Listing| {
+        let on = l.published_at.as_deref().and_then(|p| p.get(..10)).unwrap_or("");
+        from.as_deref().is_none_or(|f| on >= f) && to.as_deref().is_none_or(|t| on <= t)
+    };
     let cards = store.read(store::cards::all)?;
     let cards: HashMap<&str, &AssetCard> = cards.iter().map(|c| (c.id.as_str(), c)).collect();
     let mut hits: Vec<(Listing, i64)> = store
@@ -95,6 +113,7 @@ fn plaza(
         .filter(|l| shows(l) && listing::visible(l, &viewer))
         .filter(|l| filter.mode.is_none_or(|m| l.mode == m))
         .filter(|l| region.as_ref().is_none_or(|r| r.contains(&l.unit_region)))
+        .filter(|l| published_in(l))
         .filter_map(|l| {
             let card = cards.get(l.card_id.as_str())?;
             let text_ok =
@@ -102,7 +121,9 @@ fn plaza(
             let value = card.original_value_fen;
             let value_ok =
                 filter.min_value_fen.is_none_or(|m| value >= m) && filter.max_value_fen.is_none_or(|m| value <= m);
-            (text_ok && value_ok && (category.is_empty() || card.category.starts_with(category))).then_some((l, value))
+            let status_ok = filter.status.is_none_or(|s| card.status == s);
+            (text_ok && value_ok && status_ok && (category.is_empty() || card.category.starts_with(category)))
+                .then_some((l, value))
         })
         .collect();
     match filter.sort.unwrap_or_default() {

@@ -3,8 +3,8 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use serde::Deserialize;
-use utoipa::IntoParams;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -17,13 +17,16 @@ use crate::store;
 
 use super::AppState;
 use super::error::{ApiError, ErrorBody, blocking};
-use super::extract::{Json, Paged, Paging, Path, Query};
+use super::extract::{Items, Json, Paged, Paging, Path, Query};
 use super::session::Ctx;
 use super::views::{CreatedUnit, UnitView};
 
 /// The routes of this file.
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(list_units, create_unit)).routes(routes!(get_unit, update_unit))
+    OpenApiRouter::new()
+        .routes(routes!(list_units, create_unit))
+        .routes(routes!(get_unit, update_unit))
+        .routes(routes!(directory))
 }
 
 /// Filters of `GET /units`.
@@ -145,4 +148,46 @@ async fn update_unit(
     })
     .await?;
     Ok(Json(view))
+}
+
+/// A unit of this node as every user may see it (接收方单位 picker).
+#[derive(Serialize, ToSchema)]
+pub struct DirectoryEntry {
+    /// Unit id.
+    pub id: String,
+    /// 单位名称.
+    pub name: String,
+    /// Region code.
+    pub region: String,
+    /// Region name.
+    pub region_name: String,
+    /// 预算代码.
+    pub budget_code: String,
+    /// 主管部门.
+    pub department: String,
+}
+
+/// The units of this node by region and budget code: names only, for picking a receiving unit.
+#[utoipa::path(get, path = "/api/v1/units/directory", tag = "units",
+    responses((status = 200, body = Items<DirectoryEntry>), (status = 401, body = ErrorBody)))]
+async fn directory(State(state): State<AppState>, _ctx: Ctx) -> Result<Json<Items<DirectoryEntry>>, ApiError> {
+    let store = state.store.clone();
+    let items = blocking(move || {
+        let reference = store.reference();
+        let mut units = store.read(store::units::all)?;
+        units.sort_by(|a, b| (a.region.as_str(), &a.budget_code).cmp(&(b.region.as_str(), &b.budget_code)));
+        Ok(units
+            .into_iter()
+            .map(|u| DirectoryEntry {
+                id: u.id,
+                name: u.name,
+                region_name: reference.region_name(u.region.as_str()),
+                region: u.region.to_string(),
+                budget_code: u.budget_code,
+                department: u.department,
+            })
+            .collect())
+    })
+    .await?;
+    Ok(Json(Items { items }))
 }

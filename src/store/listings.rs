@@ -89,6 +89,33 @@ pub fn discard(tx: &Tx, id: &str, actor: &Actor, username: &str, now: &str) -> R
     Ok(AuditEntry::new("listing_discarded", format!("listing:{id}"), summary, Some(current.unit_region.to_string())))
 }
 
+/// Links a result to a unit of this node: by `receiver_unit_id`, or by the region and budget code
+/// typed for an outside unit when they name one of ours. The unit's own facts replace what was
+/// typed; a unit cannot be its own receiver.
+fn resolve_receiver(tx: &Tx, result: &mut ListingResult, own_unit: &str) -> Result<()> {
+    let unit = match result.receiver_unit_id.as_deref().filter(|u| !u.is_empty()) {
+        Some(id) => {
+            Some(super::units::get(tx, id)?.ok_or_else(|| DomainError::invalid("所选接收方单位不存在，请重新选择"))?)
+        }
+        None => match (result.receiver_region.as_deref(), result.receiver_budget_code.as_deref()) {
+            (Some(region), Some(code)) => super::units::all(tx)?
+                .into_iter()
+                .find(|u| u.region.as_str() == region.trim() && u.budget_code == code.trim()),
+            _ => None,
+        },
+    };
+    if let Some(unit) = unit {
+        if unit.id == own_unit {
+            return Err(DomainError::invalid("接收方不能是本单位").into());
+        }
+        result.receiver_unit_id = Some(unit.id.clone());
+        result.receiver_name = unit.name.clone();
+        result.receiver_region = Some(unit.region.to_string());
+        result.receiver_budget_code = Some(unit.budget_code.clone());
+    }
+    Ok(())
+}
+
 fn result_text(result: &ListingResult) -> String {
     let method = match result.method {
         ResultMethod::Allocation => "无偿调拨",
@@ -112,9 +139,14 @@ pub fn act(
     now: &str,
 ) -> Result<(Listing, AuditEntry)> {
     let current = get(tx, id)?.ok_or_else(|| DomainError::NotFound("入仓申请不存在".to_owned()))?;
-    let action = &action(&current);
+    let mut card = card_of(tx, &current)?;
+    let mut action = action(&current);
+    if let ListingAction::RecordResult(result) = &mut action {
+        listing::check_result(result, card.quantity).map_err(DomainError::from)?;
+        resolve_receiver(tx, result, &current.unit_id)?;
+    }
+    let action = &action;
     let next = listing::transition(&current, actor, action, now).map_err(DomainError::from)?;
-    let mut card = card_of(tx, &next)?;
     let mut lines = Vec::new();
     if current.state != next.state {
         match next.state {
@@ -127,8 +159,24 @@ pub fn act(
             State::Completed => {
                 if let Some(result) = &next.result {
                     lines.push(history(username, "登记调剂结果", result_text(result), result.note.clone(), now));
-                    if result.method == ResultMethod::Allocation {
-                        card.transferred_to = Some(format!("{}（入仓单 {id}）", result.receiver_name));
+                    let period = || match &result.until {
+                        Some(until) => format!("{} 至 {until}", result.date),
+                        None => format!("{} 起", result.date),
+                    };
+                    match result.method {
+                        ResultMethod::Allocation => {
+                            card.transferred_to = Some(format!("{}（入仓单 {id}）", result.receiver_name));
+                            card.transferred_listing_id = Some(id.to_owned());
+                        }
+                        ResultMethod::SharedUse => {
+                            card.shared_with = Some(format!("{}（{}）", result.receiver_name, period()));
+                            card.status = crate::domain::card::CardStatus::InUse;
+                        }
+                        ResultMethod::Lease | ResultMethod::Loan => {
+                            card.status = crate::domain::card::CardStatus::Leased;
+                            card.lease_end_on = result.until.clone();
+                        }
+                        ResultMethod::Other => {}
                     }
                 }
             }

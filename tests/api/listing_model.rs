@@ -190,6 +190,7 @@ fn action(kind: usize, approve: bool, with_reason: bool) -> ListingAction {
             date: "2026-11-20".into(),
             quantity: 1,
             note: String::new(),
+            until: None,
         }),
     }
 }
@@ -386,7 +387,8 @@ fn run(w: &mut World, op: &Op) -> Result<(), TestCaseError> {
                 }
                 w.models[i].state = state;
                 w.models[i].platform = platform;
-                if kind == 7 && approve {
+                // 无偿调拨 moves the card out; 共享使用 puts it in use: either way it is not offered again.
+                if kind == 7 {
                     w.transferred[w.models[i].card] = true;
                 }
             }

@@ -69,6 +69,18 @@ async fn an_idle_card_enters_the_warehouse_plaza_and_leaves_it_again() {
     let plaza = shenhe.clerk.get("/api/v1/plaza/warehouse").await.1;
     assert_eq!(plaza["total"], 1, "city scope: 沈河区 sees 和平区's listing");
     assert_eq!(plaza["items"][0]["card"]["name"], "台式计算机");
+    let today = &published["published_at"].as_str().unwrap()[..10];
+    for (query, total) in [
+        ("status=idle".to_owned(), 1),
+        ("status=pending_disposal".to_owned(), 0),
+        (format!("published_from={today}&published_to={today}"), 1),
+        ("published_to=2000-01-01".to_owned(), 0),
+    ] {
+        let answer = shenhe.clerk.get(&format!("/api/v1/plaza/warehouse?{query}")).await.1;
+        assert_eq!(answer["total"], total, "{query}: {answer}");
+    }
+    let (status, refused) = shenhe.clerk.get("/api/v1/plaza/warehouse?published_from=2026-13-01").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
     assert_eq!(shenhe.clerk.get(&path).await.0, StatusCode::OK, "a plaza viewer opens the detail page");
     assert_eq!(heping.clerk.get(&path).await.1["actions"], json!(["exit", "result"]));
 
@@ -243,19 +255,73 @@ async fn a_recorded_transfer_completes_the_listing_and_moves_the_card_out() {
     let app = spawn_app().await;
     let admin = app.admin().await;
     let u = unit(&app, &admin, "210102", "001001").await;
+    let school = unit(&app, &admin, "210102", "002003").await;
     let card = idle_card(&u.clerk, "ZC1").await;
     let id = listed(&u.clerk, entry(&card, false, "city", true)).await;
     let path = format!("/api/v1/listings/{id}");
     decide(&u.reviewer, &format!("{path}/review"), "approve").await;
-    let result = json!({"method": "allocation", "receiver_name": "沈阳市第三中学", "receiver_region": "210102", "receiver_budget_code": "002003", "date": "2026-11-20", "quantity": 1, "note": "已办理调拨手续"});
+
+    let directory = u.clerk.get("/api/v1/units/directory").await.1;
+    let receiver =
+        directory["items"].as_array().unwrap().iter().find(|e| e["budget_code"] == "002003").unwrap().clone();
+    let mut result = json!({"method": "allocation", "receiver_unit_id": receiver["id"], "receiver_name": "", "date": "2026-11-20", "quantity": 2, "note": "已办理调拨手续"});
+    let (status, refused) = u.clerk.post(&format!("{path}/result"), &result).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "more than the card holds: {refused}");
+    assert!(refused["error"]["message"].as_str().unwrap().contains("拆分"), "{refused}");
+    result["quantity"] = json!(1);
     let (status, done) = u.clerk.post(&format!("{path}/result"), &result).await;
     assert_eq!((status, done["state"].as_str()), (StatusCode::OK, Some("completed")), "{done}");
-    assert_eq!(done["result"]["receiver_name"], "沈阳市第三中学");
+    assert_eq!(done["result"]["receiver_name"], receiver["name"], "filled from the node's unit");
+    assert_eq!(done["result"]["receiver_budget_code"], "002003");
     assert_eq!(u.clerk.get("/api/v1/plaza/warehouse").await.1["total"], 0);
-    let card = u.clerk.get(&format!("/api/v1/cards/{card}")).await.1;
-    assert_eq!(card["publishable"], false, "a transferred asset is not offered again");
-    assert!(card["history"][0]["after"].as_str().unwrap().contains("无偿调拨"));
+    let shown = u.clerk.get(&format!("/api/v1/cards/{card}")).await.1;
+    assert_eq!(shown["publishable"], false, "a transferred asset is not offered again");
+    assert_eq!(shown["transferred_listing_id"], id.as_str());
+    assert!(shown["transferred_to"].as_str().unwrap().contains(receiver["name"].as_str().unwrap()), "{shown}");
+    assert!(shown["history"][0]["after"].as_str().unwrap().contains("无偿调拨"));
+    assert_eq!(u.clerk.get("/api/v1/cards").await.1["total"], 0, "out of the active ledger");
+    assert_eq!(u.clerk.get("/api/v1/cards?transferred=true").await.1["total"], 1, "listed as 已调出");
+    let todo = u.clerk.todo().await.1;
+    assert!(!todo["items"].as_array().unwrap().iter().any(|i| i["kind"] == "idle_not_listed"), "{todo}");
     assert_eq!(u.clerk.post(&format!("{path}/result"), &result).await.0, StatusCode::CONFLICT);
+    drop(school);
+}
+
+#[tokio::test]
+async fn a_lease_needs_its_period_and_a_shared_use_records_the_using_unit() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let u = unit(&app, &admin, "210102", "001001").await;
+    let mut ids = Vec::new();
+    for code in ["ZC1", "ZC2"] {
+        let card = idle_card(&u.clerk, code).await;
+        let id = listed(&u.clerk, entry(&card, false, "city", true)).await;
+        decide(&u.reviewer, &format!("/api/v1/listings/{id}/review"), "approve").await;
+        ids.push((id, card));
+    }
+    let outside = json!({"receiver_name": "沈阳市第三中学", "receiver_region": "210102", "receiver_budget_code": "009009", "date": "2026-11-20", "quantity": 1, "note": ""});
+    let mut lease = outside.clone();
+    lease["method"] = json!("lease");
+    let (status, refused) = u.clerk.post(&format!("/api/v1/listings/{}/result", ids[0].0), &lease).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused["error"]["message"].as_str().unwrap().contains("期限"), "{refused}");
+    lease["until"] = json!("2026-11-01");
+    assert_eq!(
+        u.clerk.post(&format!("/api/v1/listings/{}/result", ids[0].0), &lease).await.0,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    lease["until"] = json!("2027-11-19");
+    assert_eq!(u.clerk.post(&format!("/api/v1/listings/{}/result", ids[0].0), &lease).await.0, StatusCode::OK);
+    let leased = u.clerk.get(&format!("/api/v1/cards/{}", ids[0].1)).await.1;
+    assert_eq!((leased["status"].as_str(), leased["lease_end_on"].as_str()), (Some("leased"), Some("2027-11-19")));
+
+    let mut share = outside.clone();
+    share["method"] = json!("shared_use");
+    share["until"] = json!("2027-06-30");
+    assert_eq!(u.clerk.post(&format!("/api/v1/listings/{}/result", ids[1].0), &share).await.0, StatusCode::OK);
+    let shared = u.clerk.get(&format!("/api/v1/cards/{}", ids[1].1)).await.1;
+    assert_eq!(shared["status"], "in_use");
+    assert_eq!(shared["shared_with"], "沈阳市第三中学（2026-11-20 至 2027-06-30）");
 }
 
 #[tokio::test]

@@ -70,6 +70,7 @@ fn table() -> Vec<Route> {
         route(Method::GET, "/api/v1/categories", AnyUser),
         route(Method::GET, "/api/v1/units", Only(&[Admin, Authority, OtherAuthority, Province, National])),
         route(Method::POST, "/api/v1/units", Only(&[Admin])),
+        route(Method::GET, "/api/v1/units/directory", AnyUser),
         route(Method::GET, "/api/v1/units/{id}", Only(&[Admin, Authority, Province, National, Clerk, Reviewer])),
         route(Method::PATCH, "/api/v1/units/{id}", Only(&[Admin])),
         route(Method::GET, "/api/v1/users", Only(&[Admin])),

@@ -57,6 +57,7 @@ fn result() -> ListingResult {
         date: "2026-11-20".into(),
         quantity: 1,
         note: String::new(),
+        until: None,
     }
 }
 
