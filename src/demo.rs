@@ -392,7 +392,13 @@ fn demo_listings(
             let fields = ListingFields {
                 mode: if card.shared { Mode::Share } else { Mode::Transfer },
                 national,
-                scope: if national { Scope::National } else { Scope::City },
+                // Mostly city-wide; some only for the county or the 主管部门's own units.
+                scope: match (national, (n + i) % 6) {
+                    (true, _) => Scope::National,
+                    (false, 1) => Scope::County,
+                    (false, 2) => Scope::Department,
+                    _ => Scope::City,
+                },
                 description: format!("{} {}，{}，可正常使用", card.brand, card.spec, card.status.label()),
                 condition: if card.status == CardStatus::PendingDisposal {
                     "有使用痕迹".to_owned()
