@@ -349,6 +349,20 @@ pub struct CardChange {
     pub note: String,
 }
 
+impl AssetCard {
+    /// Whether the card may still be changed (信息卡变动, photos, recall, split): not once a
+    /// transfer (无偿调拨) has moved it out of the unit's ledger.
+    pub fn changeable(&self) -> Result<(), DomainError> {
+        match &self.transferred_to {
+            Some(to) => Err(DomainError::Conflict {
+                message: format!("该资产已通过公物仓无偿调拨调出至{to}，已不在本单位账内，不能再修改"),
+                state: Some("transferred".to_owned()),
+            }),
+            None => Ok(()),
+        }
+    }
+}
+
 fn not_in_listing(card: &AssetCard) -> Result<(), DomainError> {
     match &card.active_listing_id {
         Some(listing) => Err(DomainError::Conflict {

@@ -65,6 +65,9 @@ pub fn card_for(store: &Store, user: &User, id: &str, change: bool) -> Result<(A
     if !allowed {
         return Err(ApiError::Forbidden("无权操作其他单位的资产卡片".to_owned()));
     }
+    if change {
+        card.changeable()?;
+    }
     Ok((card, unit))
 }
 

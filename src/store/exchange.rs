@@ -313,6 +313,11 @@ fn import_one(store: &Store, actor: &Actor, bytes: &[u8], apply: ApplyEvent<'_>,
             let n = events.len() as u64;
             let message = format!("已导入对方第 {}–{} 条事件，共 {n} 条", events[0].seq, h.last);
             store.write(actor, |tx| {
+                // The decision was made outside this transaction: make sure no other import of
+                // the same channel landed in between (write transactions are serial).
+                if channel(tx, &peer.node_id)?.in_applied != c.in_applied {
+                    return Err(DomainError::conflict("同一对端节点的另一个数据包刚刚导入，请重新导入本数据包").into());
+                }
                 for event in &events {
                     apply(tx, &peer, event)?;
                     tx.put(INBOX, &event_key(&peer.node_id, event.seq), event)?;

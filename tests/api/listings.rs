@@ -281,6 +281,9 @@ async fn a_recorded_transfer_completes_the_listing_and_moves_the_card_out() {
     assert!(shown["history"][0]["after"].as_str().unwrap().contains("无偿调拨"));
     assert_eq!(u.clerk.get("/api/v1/cards").await.1["total"], 0, "out of the active ledger");
     assert_eq!(u.clerk.get("/api/v1/cards?transferred=true").await.1["total"], 1, "listed as 已调出");
+    let (status, refused) =
+        u.clerk.post(&format!("/api/v1/cards/{card}/changes"), &json!({"custodian": "李四", "note": "核对"})).await;
+    assert_eq!((status, refused["error"]["state"].as_str()), (StatusCode::CONFLICT, Some("transferred")), "{refused}");
     let todo = u.clerk.todo().await.1;
     assert!(!todo["items"].as_array().unwrap().iter().any(|i| i["kind"] == "idle_not_listed"), "{todo}");
     assert_eq!(u.clerk.post(&format!("{path}/result"), &result).await.0, StatusCode::CONFLICT);

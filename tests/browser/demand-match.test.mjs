@@ -173,14 +173,19 @@ describe('local node 沈阳市 (210100): 需求发布, 匹配资产, 可满足�
     const date = inputOf(page, 'demand-expected-on')
     await date.fill(dayFromNow(60))
     await date.press('Enter')
-    await fill(page, 'demand-contact-name', '李强')
-    await fill(page, 'demand-contact-phone', '024-86123456')
+    // 联系人 / 联系电话 come from the unit, as in the 入仓申请 form.
+    await page.waitForFunction(
+      ([sel, name]) => document.querySelector(sel)?.value === name,
+      [`input${byTest('demand-contact-name')}`, '李强'],
+    )
+    assert.equal(await inputOf(page, 'demand-contact-phone').inputValue(), '024-86123456')
     await page.locator(byTest('demand-scope-city')).click()
     await shot(page, 'match-03-demand-form')
     await page.locator(byTest('demand-submit')).click()
     await dialog.waitFor({ state: 'hidden' })
 
-    await page.locator(byTest('demands-tab-pending_review')).click()
+    // After 提交 the page shows 待审核 by itself.
+    await page.locator(byTest('demands-tabs')).locator('.el-tabs__item.is-active', { hasText: '待审核' }).waitFor()
     const row = page.locator(byTest('demands-table')).locator('tr.el-table__row', { hasText: 'A4黑白打印机' })
     await row.waitFor()
     assert.match(await row.innerText(), /打印速度/)

@@ -110,6 +110,30 @@ async function confirmBox(button) {
   await box.waitFor({ state: 'hidden' })
 }
 
+/** Open the el-select `select` (data-test) and click its option `option` (data-test). */
+async function pickOption(select, option) {
+  const { page } = browser
+  await page.locator(byTest(select)).click()
+  await page.locator(byTest(option)).click()
+}
+
+/** 发布日期 from … to … on the plaza: typed into the range picker's two boxes. */
+async function publishedBetween(from, to) {
+  const { page } = browser
+  const box = page.locator(byTest('plaza-published'))
+  const inputs = box.locator('input')
+  if (await inputs.nth(0).inputValue()) {
+    // Clear the range first (the picker keeps a half-typed range otherwise).
+    await box.hover()
+    await box.locator('.el-range__close-icon').click()
+    await page.locator(byTest('plaza-total')).filter({ hasText: /共 [1-9]/ }).waitFor()
+  }
+  await inputs.nth(0).fill(from)
+  await inputs.nth(1).fill(to)
+  await inputs.nth(1).press('Enter')
+  await page.keyboard.press('Escape')
+}
+
 /** 入仓申请 through the UI: 选择资产 → 完善信息 → 提交. */
 async function entryRequest({ national, mode = 'transfer', scope, shotPrefix }) {
   const { page } = browser
@@ -261,6 +285,35 @@ describe('local node 沈阳市 (210100)', () => {
     const { page } = browser
     await plazaShows(true)
     await shot(page, 'flow-05-plaza')
+
+    // 资产状态 and 发布日期 narrow the results (the day the plaza shows for the listing).
+    const publishedOn = await page.locator(byTest('plaza-item-' + CODE)).locator('.item-foot span').nth(1).innerText()
+    assert.match(publishedOn, /^\d{4}-\d{2}-\d{2}$/)
+    await pickOption('plaza-status', 'plaza-status-pending_disposal')
+    await page.locator(byTest('plaza-empty')).filter({ hasText: '没有符合筛选条件' }).waitFor()
+    await pickOption('plaza-status', 'plaza-status-idle')
+    await page.locator(byTest('plaza-item-' + CODE)).waitFor()
+    await publishedBetween('2020-01-01', '2020-12-31')
+    await page.locator(byTest('plaza-empty')).filter({ hasText: '没有符合筛选条件' }).waitFor()
+    await settled()
+    await shot(page, 'flow-05-plaza-filtered-empty')
+    await publishedBetween(publishedOn, publishedOn)
+    await page.locator(byTest('plaza-item-' + CODE)).waitFor()
+    assert.match(await page.locator(byTest('plaza-total')).innerText(), /共 1 条/)
+    await settled()
+    await shot(page, 'flow-05-plaza-filtered')
+    await page.locator(byTest('plaza-reset')).click()
+    await page.locator(byTest('plaza-item-' + CODE)).waitFor()
+
+    // A local node's 调剂广场 is filled by 数据交换 from above: the empty page says so.
+    await openMenu('platform-transfer', '/platform/transfer')
+    const empty = page.locator(byTest('plaza-empty'))
+    await empty.filter({ hasText: '数据交换' }).waitFor()
+    assert.match(await empty.innerText(), /公物仓广场/)
+    await settled()
+    await shot(page, 'flow-05-transfer-plaza-local-empty')
+    await openMenu('warehouse-plaza', '/warehouse/plaza')
+    await page.locator(byTest('plaza-item-' + CODE)).waitFor()
     await page.locator(byTest('plaza-view-table')).click()
     await page.locator(byTest('plaza-table')).waitFor()
     await shot(page, 'flow-05-plaza-table')
@@ -375,8 +428,8 @@ describe('local node 沈阳市 (210100)', () => {
     const { page } = browser
     await as(CLERK_A)
     await openMenu('platform-mine', '/platform/mine')
-    await page.locator(byTest('pmine-tab-transfer')).click()
-    await page.locator(byTest('pmine-group-pending')).click()
+    // It opens on the first group with something in it (待审核), not on an empty 已发布.
+    await page.locator(byTest('pmine-group-pending') + '.is-active').waitFor()
     const row = listingRow('pmine-table', CODE)
     await row.waitFor()
     assert.match(await row.innerText(), /待省财政厅报送/)
@@ -387,8 +440,19 @@ describe('local node 沈阳市 (210100)', () => {
     const dialog = page.locator(byTest('listing-result-dialog'))
     await dialog.locator('.el-form').waitFor()
     assert.match(await page.locator(byTest('result-method')).innerText(), /无偿调拨/, '调剂 defaults to 无偿调拨')
-    await fill(page, 'result-receiver-name', '沈阳市皇姑区卫生健康局')
-    await fill(page, 'result-receiver-budget-code', '002001')
+    // 出租 asks for 使用期限至; 无偿调拨 does not.
+    await pickOption('result-method', 'result-method-lease')
+    await page.locator(byTest('result-until')).waitFor()
+    await page.locator(byTest('result-submit')).click()
+    await dialog.locator('.el-form-item__error', { hasText: '出租、出借须填写使用期限' }).waitFor()
+    await shot(page, 'flow-17-result-lease-until')
+    await pickOption('result-method', 'result-method-allocation')
+    await page.locator(byTest('result-until')).waitFor({ state: 'hidden' })
+    // The clerk picks the receiver from the node's units (GET /units/directory).
+    assert.ok(await page.locator(byTest('result-receiver-kind-unit')).evaluate((e) => e.classList.contains('is-checked')), '本节点单位 by default')
+    await page.locator(byTest('result-receiver-unit')).click()
+    await inputOf(page, 'result-receiver-unit').fill('皇姑')
+    await page.locator('.el-select-dropdown__item:visible', { hasText: '沈阳市皇姑区卫生健康局' }).click()
     await fill(page, 'result-note', '会议室使用')
     await shot(page, 'flow-17-result-dialog')
     await page.locator(byTest('result-submit')).click()
@@ -407,8 +471,53 @@ describe('local node 沈阳市 (210100)', () => {
     await listingRow('mine-table', CODE).waitFor()
     assert.match(await listingRow('mine-table', CODE).innerText(), /已完成调剂/)
 
+    // 无偿调拨: the card leaves the unit's ledger and is listed under 已调出.
+    await openMenu('cards', '/cards')
+    await page.locator(byTest('cards-empty')).waitFor()
+    await page.locator(byTest('cards-ledger')).getByRole('tab', { name: '已调出' }).click()
+    await page.locator(byTest('cards-row-' + CODE)).waitFor()
+    const transferred = page.locator(byTest('cards-table')).locator('tr.el-table__row', { has: page.locator(byTest('cards-row-' + CODE)) })
+    assert.match(await transferred.locator(byTest('card-transferred-to')).innerText(), /沈阳市皇姑区卫生健康局/)
+    assert.match(await transferred.innerText(), /已调出/)
+    await settled()
+    await shot(page, 'flow-19-cards-transferred')
+    await transferred.locator('a.link').click()
+    await page.waitForURL(/\/cards\/[^/]+$/)
+    await page.locator(byTest('card-transferred-tag')).waitFor()
+    assert.equal(await page.locator(byTest('card-change')).count(), 0, 'a card transferred out is no longer changed')
+    assert.match(await page.locator(byTest('card-transferred')).innerText(), /沈阳市皇姑区卫生健康局/)
+    await settled()
+    await shot(page, 'flow-20-card-transferred')
+    await page.locator(byTest('card-transferred-listing')).click()
+    await page.waitForURL(/\/listings\/[^/]+$/)
+    await page.locator(byTest('listing-state')).filter({ hasText: '已完成调剂' }).waitFor()
+
     // Completed listings leave the plazas.
     await plazaShows(false)
+  })
+
+  test('admin: 审计日志 names every action in Chinese', async () => {
+    const { page } = browser
+    await as({ username: 'admin', password: ADMIN_PASSWORD })
+    await openMenu('audit', '/audit')
+    await page.locator(byTest('audit-table')).locator('tr.el-table__row').first().waitFor()
+    await page.locator('.el-pagination__sizes .el-select').click()
+    await page.locator('.el-select-dropdown__item:visible', { hasText: '200' }).click()
+    await settled()
+    const actions = await page.locator(byTest('audit-action-label')).allInnerTexts()
+    assert.ok(actions.length > 20, `many audit entries (${actions.length})`)
+    for (const a of actions) assert.doesNotMatch(a, /[A-Za-z_]/, `action "${a}" in Chinese`)
+    for (const a of ['登记调剂结果', '提交入仓申请', '入仓审批', '主管部门审核', '新增资产卡片', '添加照片']) {
+      assert.ok(actions.includes(a), `${a} in the log`)
+    }
+    const targets = await page.locator(byTest('audit-table')).locator('tr.el-table__row td:nth-child(5)').allInnerTexts()
+    for (const t of targets) assert.doesNotMatch(t, /^[a-z]+:/, `target "${t}" names its kind in words`)
+    // The filter offers the actions by their Chinese names.
+    await page.locator(byTest('audit-action')).click()
+    await page.locator('.el-select-dropdown__item:visible', { hasText: '登记调剂结果' }).click()
+    await settled()
+    assert.deepEqual([...new Set(await page.locator(byTest('audit-action-label')).allInnerTexts())], ['登记调剂结果'])
+    await shot(page, 'flow-21-audit')
   })
 })
 
