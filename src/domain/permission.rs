@@ -270,6 +270,10 @@ pub const ROUTES: &[(&str, &str, Action)] = &[
     ("PUT", "/api/v1/settings", Action::SettingsManage),
     ("GET", "/api/v1/peers", Action::PeersManage),
     ("POST", "/api/v1/peers", Action::PeersManage),
+    ("POST", "/api/v1/bundles/export", Action::PeersManage),
+    ("POST", "/api/v1/bundles/inspect", Action::PeersManage),
+    ("POST", "/api/v1/bundles/import", Action::PeersManage),
+    ("GET", "/api/v1/bundles", Action::PeersManage),
 ];
 
 /// The action of a route (`path` as the router matched it, e.g. `/api/v1/units/{id}`).

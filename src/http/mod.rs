@@ -20,6 +20,8 @@ use crate::store::Store;
 pub mod audit;
 /// Login, logout, me, password.
 pub mod auth;
+/// 数据交换: bundle export, inspect, import, history.
+pub mod bundles;
 /// Card photos.
 pub mod card_photos;
 /// Card views: names, completeness, problems.
@@ -129,6 +131,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(matching::router())
         .merge(mine::router())
         .merge(peers::router())
+        .merge(bundles::router())
 }
 
 /// The whole application: API, OpenAPI document, UI, headers and limits.

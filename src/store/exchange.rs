@@ -383,3 +383,57 @@ fn retry_held(store: &Store, actor: &Actor, apply: ApplyEvent<'_>, now: &str) ->
         }
     }
 }
+
+/// What a bundle file holds, read without importing it (`bundle inspect`, the UI before import).
+#[derive(Debug, Clone, Serialize)]
+pub struct Inspection {
+    /// The strict header.
+    pub header: bundle::Header,
+    /// The sender as registered here, if it is.
+    pub sender_name: Option<String>,
+    /// The registered sender's fingerprint.
+    pub sender_fingerprint: Option<String>,
+    /// Whether the signature verifies with the registered sender's key (`None`: sender unknown).
+    pub signature_valid: Option<bool>,
+    /// Events by kind.
+    pub counts: std::collections::BTreeMap<String, u64>,
+    /// Photo blobs.
+    pub photos: u64,
+    /// Why the payload cannot be opened, if it cannot.
+    pub problem: Option<String>,
+}
+
+/// Reads a bundle's header, checks its signature against the registered sender and counts its
+/// events by kind; imports nothing.
+pub fn inspect(r: &impl Read, bytes: &[u8]) -> Result<std::result::Result<Inspection, String>> {
+    let signed = match bundle::read_header(bytes, &Limits::default()) {
+        Ok(s) => s,
+        Err(e) => return Ok(Err(e.to_string())),
+    };
+    let peer = peers::get(r, &signed.header.sender)?;
+    let signature_valid = match &peer {
+        Some(p) => Some(signed.verify(&p.verifying_key()?).is_ok()),
+        None => None,
+    };
+    let (counts, photos, problem) = match bundle::open(bytes, &signed) {
+        Ok(contents) => {
+            let mut counts = std::collections::BTreeMap::new();
+            for event in &contents.events {
+                *counts.entry(event.kind.clone()).or_default() += 1;
+            }
+            (counts, contents.photos.len() as u64, None)
+        }
+        Err(e) => (Default::default(), 0, Some(e.to_string())),
+    };
+    Ok(Ok(Inspection {
+        header: signed.header,
+        sender_name: peer.as_ref().map(|p| p.name.clone()),
+        sender_fingerprint: peer
+            .as_ref()
+            .map(|p| crate::domain::node::fingerprint(&hex::decode(&p.public_key).unwrap_or_default())),
+        signature_valid,
+        counts,
+        photos,
+        problem,
+    }))
+}

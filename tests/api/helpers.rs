@@ -162,6 +162,19 @@ impl Session {
         (status, serde_json::from_str(&text).unwrap_or(Value::Null))
     }
 
+    /// A POST whose answer is a file: status, `Content-Disposition` and bytes.
+    pub async fn post_for_file(&self, path: &str, body: &Value) -> (StatusCode, String, Vec<u8>) {
+        let mut request = self.client.post(format!("http://{}{}", self.addr, path)).json(body);
+        if let Some(csrf) = &self.csrf {
+            request = request.header("X-CSRF-Token", csrf);
+        }
+        let response = request.send().await.expect("request");
+        let status = response.status();
+        let disposition =
+            response.headers().get("content-disposition").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+        (status, disposition, response.bytes().await.expect("body").to_vec())
+    }
+
     /// A multipart upload of one `file`.
     pub async fn upload(&self, path: &str, file_name: &str, bytes: Vec<u8>) -> (StatusCode, Value) {
         let part = reqwest::multipart::Part::bytes(bytes).file_name(file_name.to_owned());

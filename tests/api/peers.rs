@@ -79,3 +79,55 @@ fn peer_add_on_the_command_line_checks_and_prints_the_fingerprint() {
     assert!(!refused.status.success());
     assert!(String::from_utf8_lossy(&refused.stderr).contains("gongwucang init"));
 }
+
+#[tokio::test]
+async fn the_admin_exports_a_bundle_that_the_parent_inspects_and_imports_through_the_api() {
+    let city = spawn_app().await;
+    let province = spawn_node(NodeKind::Province, "210000").await;
+    let (_, c) = city.anonymous().node().await;
+    let (_, p) = province.anonymous().node().await;
+    let city_admin = city.admin().await;
+    let province_admin = province.admin().await;
+    city_admin
+        .post("/api/v1/peers", &json!({"role": "parent", "node_id": p["node_id"], "public_key": p["public_key"]}))
+        .await;
+    province_admin
+        .post(
+            "/api/v1/peers",
+            &json!({"role": "child", "node_id": c["node_id"], "public_key": c["public_key"], "name": "沈阳市财政局"}),
+        )
+        .await;
+
+    let (status, refused) = city_admin.post("/api/v1/bundles/export", &json!({"to": "210000-00000000"})).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{refused}");
+    let (status, disposition, bytes) =
+        city_admin.post_for_file("/api/v1/bundles/export", &json!({"to": p["node_id"]})).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(disposition.contains(".gwcb"), "{disposition}");
+
+    let (status, seen) = province_admin.upload("/api/v1/bundles/inspect", "b.gwcb", bytes.clone()).await;
+    assert_eq!(status, StatusCode::OK, "{seen}");
+    assert_eq!((seen["sender_name"].as_str(), seen["signature_valid"].as_bool()), (Some("沈阳市财政局"), Some(true)));
+    assert_eq!(seen["sender_fingerprint"], c["fingerprint"]);
+    assert_eq!(
+        province_admin.get("/api/v1/bundles").await.1["items"].as_array().unwrap().len(),
+        0,
+        "inspect imports nothing"
+    );
+
+    let (status, outcome) = province_admin.upload("/api/v1/bundles/import", "b.gwcb", bytes.clone()).await;
+    assert_eq!((status, outcome["result"].as_str()), (StatusCode::OK, Some("already_imported")), "{outcome}");
+    let mut bad = bytes.clone();
+    bad[30] ^= 1;
+    let (_, outcome) = province_admin.upload("/api/v1/bundles/import", "b.gwcb", bad).await;
+    assert_eq!(outcome["result"], "refused", "{outcome}");
+    let (status, refused) = province_admin.upload("/api/v1/bundles/inspect", "x.gwcb", b"not a bundle".to_vec()).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+    assert!(refused["error"]["message"].as_str().unwrap().contains("不是公物仓数据包"), "{refused}");
+
+    let history = province_admin.get("/api/v1/bundles").await.1;
+    let results: Vec<&str> =
+        history["items"].as_array().unwrap().iter().map(|i| i["result"].as_str().unwrap()).collect();
+    assert_eq!(results, ["refused", "already_imported"], "newest first");
+    assert_eq!(city_admin.get("/api/v1/bundles").await.1["items"][0]["result"], "exported");
+}
