@@ -134,13 +134,12 @@ pub fn export(store: &Store, actor: &Actor, key: &SigningKey, peer_id: &str, now
                 .ok_or_else(|| DomainError::invalid("通道记录不完整"))?;
             hash32(&acked.hash)?
         };
-        let summary = format!(
-            "事件 {} 条（第 {}–{} 条），确认已接收对方事件至第 {} 条",
-            events.len(),
-            c.out_acked + 1,
-            c.out_last,
-            c.in_applied
-        );
+        let carried = if events.is_empty() {
+            "无新事件".to_owned()
+        } else {
+            format!("事件 {} 条（第 {}–{} 条）", events.len(), c.out_acked + 1, c.out_last)
+        };
+        let summary = format!("{carried}，确认已接收对方事件至第 {} 条", c.in_applied);
         let envelope = Envelope {
             sender: me.node_id.clone(),
             recipient: peer.node_id.clone(),

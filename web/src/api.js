@@ -175,11 +175,21 @@ export function upload(path, file, { query, field = 'file', onProgress, onSent, 
   })
 }
 
-/** GET a file (e.g. an .xlsx template) and hand it to the browser as a download. */
-export async function download(path, fallbackName) {
+/**
+ * GET a file (e.g. an .xlsx template) and hand it to the browser as a download.
+ * `{ method: 'POST', body }` posts JSON (with the CSRF token) instead, e.g. a
+ * bundle export. Resolves to the saved file's name.
+ */
+export async function download(path, fallbackName, { method = 'GET', body } = {}) {
+  const init = { method, credentials: 'same-origin', headers: {} }
+  if (body !== undefined) {
+    init.headers['Content-Type'] = 'application/json'
+    init.body = JSON.stringify(body)
+  }
+  if (UNSAFE.has(method) && session.csrf) init.headers['X-CSRF-Token'] = session.csrf
   let res
   try {
-    res = await fetch(BASE + path, { credentials: 'same-origin' })
+    res = await fetch(BASE + path, init)
   } catch {
     showError('无法连接服务器，请确认本系统程序仍在运行。', 0)
     return
@@ -208,6 +218,7 @@ export async function download(path, fallbackName) {
   a.click()
   a.remove()
   setTimeout(() => URL.revokeObjectURL(url), 10_000)
+  return name
 }
 
 export const api = {

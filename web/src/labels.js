@@ -350,3 +350,18 @@ export function categoryPrefix(code) {
   while (c.length > 3 && c.endsWith('00')) c = c.slice(0, -2)
   return c
 }
+
+/** 数据交换: a peer's role seen from this node. */
+export const PEER_ROLES = { parent: '上级节点', child: '下级节点' }
+
+/** 数据交换: a bundle's direction in the history (this node's view). */
+export const BUNDLE_DIRECTIONS = { out: '导出', in: '导入' }
+
+/** 数据交换: what happened to a bundle; `type` is the el-tag colour. */
+export const BUNDLE_RESULTS = {
+  exported: { label: '已导出', type: 'primary' },
+  applied: { label: '已导入', type: 'success' },
+  already_imported: { label: '已导入（无新数据）', type: 'info' },
+  gap: { label: '已暂存（缺少前序数据包）', type: 'warning' },
+  refused: { label: '已拒绝', type: 'danger' },
+}

@@ -252,6 +252,15 @@ export const MENU_ITEMS = [
     component: () => import('./views/NodeView.vue'),
   },
   {
+    group: 'system',
+    name: 'exchange',
+    title: '数据交换',
+    path: '/system/exchange',
+    permission: 'peers.manage',
+    test: 'exchange',
+    component: () => import('./views/ExchangeView.vue'),
+  },
+  {
     group: 'about',
     name: 'about',
     title: '关于',
