@@ -317,50 +317,41 @@ fn bundle_import_command(data: &Path, file: &Path) -> anyhow::Result<()> {
 }
 
 fn bundle_inspect_command(file: &Path, data: Option<&Path>) -> anyhow::Result<()> {
-    use crate::federation::bundle;
+    use crate::federation::bundle::Direction;
     let bytes = std::fs::read(file).with_context(|| format!("无法读取 {}", file.display()))?;
-    let signed = bundle::read_header(&bytes, &Default::default())?;
-    let h = &signed.header;
-    println!("格式：公物仓数据包 v{}，{} 字节", bundle::VERSION, bytes.len());
+    let store = data.map(initialised_store).transpose()?;
+    let found = crate::store::exchange::inspect_with(&bytes, |sender| match &store {
+        Some(store) => store.read(|r| crate::store::peers::get(r, sender)),
+        None => Ok(None),
+    })?;
+    let inspection = found.map_err(anyhow::Error::msg)?;
+    let h = &inspection.header;
+    println!("格式：公物仓数据包 v{}，{} 字节", crate::federation::bundle::VERSION, bytes.len());
     println!("发送节点：{}", h.sender);
     println!("接收节点：{}", h.recipient);
-    println!(
-        "方向：{}",
-        if h.direction == bundle::Direction::Up {
-            "上报（下级 → 上级）"
-        } else {
-            "下发（上级 → 下级）"
-        }
-    );
+    let direction =
+        if h.direction == Direction::Up { "上报（下级 → 上级）" } else { "下发（上级 → 下级）" };
+    println!("方向：{direction}");
     println!("事件：第 {}–{} 条（{} 条），确认已接收对方事件至第 {} 条", h.first, h.last, h.last + 1 - h.first, h.ack);
     println!("生成时间：{}", h.created_at);
     println!("摘要：{}", h.summary);
-    match data {
-        Some(data) => {
-            let store = initialised_store(data)?;
-            match store.read(|r| crate::store::peers::get(r, &h.sender))? {
-                Some(peer) => {
-                    signed.verify(&peer.verifying_key()?)?;
-                    println!(
-                        "签名：有效，签名者 {}（{}），指纹 {}",
-                        peer.name,
-                        peer.node_id,
-                        node::fingerprint(&hex::decode(&peer.public_key)?)
-                    );
-                }
-                None => println!("签名：发送节点 {} 未在本节点登记，无法核验", h.sender),
-            }
-        }
-        None => println!("签名：未核验（加 --data 数据目录 可用已登记的发送节点公钥核验）"),
+    match (data, inspection.signature_valid) {
+        (None, _) => println!("签名：未核验（加 --data 数据目录 可用已登记的发送节点公钥核验）"),
+        (Some(_), None) => println!("签名：发送节点 {} 未在本节点登记，无法核验", h.sender),
+        (Some(_), Some(true)) => println!(
+            "签名：有效，签名者 {}（{}），指纹 {}",
+            inspection.sender_name.as_deref().unwrap_or(""),
+            h.sender,
+            inspection.sender_fingerprint.as_deref().unwrap_or("")
+        ),
+        (Some(_), Some(false)) => bail!("{}", crate::federation::bundle::BundleError::Signature),
     }
-    let contents = bundle::open(&bytes, &signed)?;
-    let mut kinds: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
-    for event in &contents.events {
-        *kinds.entry(event.kind.as_str()).or_default() += 1;
+    if let Some(problem) = &inspection.problem {
+        bail!("{problem}");
     }
-    for (kind, n) in kinds {
+    for (kind, n) in &inspection.counts {
         println!("  {kind}：{n} 条");
     }
-    println!("照片：{} 张", contents.photos.len());
+    println!("照片：{} 张", inspection.photos);
     Ok(())
 }

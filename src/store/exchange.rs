@@ -405,11 +405,19 @@ pub struct Inspection {
 /// Reads a bundle's header, checks its signature against the registered sender and counts its
 /// events by kind; imports nothing.
 pub fn inspect(r: &impl Read, bytes: &[u8]) -> Result<std::result::Result<Inspection, String>> {
+    inspect_with(bytes, |sender| peers::get(r, sender))
+}
+
+/// [`inspect`] with the registered sender found by `lookup` (none without a data folder).
+pub fn inspect_with(
+    bytes: &[u8],
+    lookup: impl FnOnce(&str) -> Result<Option<Peer>>,
+) -> Result<std::result::Result<Inspection, String>> {
     let signed = match bundle::read_header(bytes, &Limits::default()) {
         Ok(s) => s,
         Err(e) => return Ok(Err(e.to_string())),
     };
-    let peer = peers::get(r, &signed.header.sender)?;
+    let peer = lookup(&signed.header.sender)?;
     let signature_valid = match &peer {
         Some(p) => Some(signed.verify(&p.verifying_key()?).is_ok()),
         None => None,
