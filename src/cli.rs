@@ -306,7 +306,7 @@ fn bundle_export_command(data: &Path, to: &str, out: &Path) -> anyhow::Result<()
 fn bundle_import_command(data: &Path, file: &Path) -> anyhow::Result<()> {
     let store = initialised_store(data)?;
     let bytes = std::fs::read(file).with_context(|| format!("无法读取 {}", file.display()))?;
-    let apply: crate::store::exchange::ApplyEvent<'_> = &|_, _, _| Ok(());
+    let apply: crate::store::exchange::ApplyEvent<'_> = &crate::store::relay::apply;
     let outcome =
         crate::store::exchange::import(&store, &Actor::system(), &bytes, apply, &crate::domain::clock::now_rfc3339())?;
     println!("{}", outcome.message);

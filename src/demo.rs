@@ -287,6 +287,8 @@ fn demo_demands(
             published_at: None,
             updated_at: when.clone(),
             matches_seen_at: None,
+            origin: None,
+            sent_to: Vec::new(),
         };
         let submit = |d: &Demand, role, user: &crate::domain::user::User, action: DemandAction| {
             demand::apply(d, role, user.unit_id.as_deref(), &action, &when).map_err(crate::domain::DomainError::from)

@@ -44,6 +44,12 @@ pub struct Demand {
     /// are "new matches" on the to-do.
     #[serde(default)]
     pub matches_seen_at: Option<String>,
+    /// Where a demand received from another node comes from; `None` for this node's own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin: Option<super::listing::Origin>,
+    /// The peers this node has sent it to (this node's bookkeeping, never sent).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sent_to: Vec<String>,
 }
 
 /// What a clerk fills in (需求发布).
@@ -318,7 +324,7 @@ pub fn fitting_listings<'a>(
 ) -> Vec<(&'a Listing, u32, Vec<String>)> {
     let mut found: Vec<_> = listings
         .into_iter()
-        .filter(|l| l.in_warehouse_plaza() && l.unit_id != demand.unit_id && visible(l, viewer))
+        .filter(|l| l.offered_here() && l.unit_id != demand.unit_id && visible(l, viewer))
         .filter_map(|l| {
             let offer = Offer::of(card_of(&l.card_id)?, l);
             let (score, reasons) =

@@ -259,6 +259,33 @@ pub struct Listing {
     pub published_at: Option<String>,
     /// RFC 3339.
     pub updated_at: String,
+    /// When the province published it on the platform (报送至中央), RFC 3339.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub national_published_at: Option<String>,
+    /// Where a listing received from another node comes from; `None` for this node's own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin: Option<Origin>,
+    /// The peers this node has sent it to (this node's bookkeeping, never sent).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sent_to: Vec<String>,
+}
+
+/// The provenance of a listing or demand received from another node (SPEC §9). Its ids carry
+/// the origin node's id (`L12@210100-3fa2c91b`), so they never collide with this node's own.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Origin {
+    /// The node where the unit keeps its ledger.
+    pub node: String,
+    /// The node's name, e.g. 沈阳市财政局公物仓.
+    pub node_name: String,
+    /// The offering (or needing) unit's name.
+    pub unit_name: String,
+    /// The peer it arrived from (this node's bookkeeping).
+    #[serde(default)]
+    pub via: String,
+    /// When it arrived here, RFC 3339 (this node's bookkeeping).
+    #[serde(default)]
+    pub received_at: String,
 }
 
 /// Who acts, as the rules see them.
@@ -511,6 +538,7 @@ pub fn transition(listing: &Listing, actor: &Actor, action: &ListingAction, now:
             }
             if *approve {
                 next.national_state = NationalState::PublishedNational;
+                next.national_published_at = Some(now.to_owned());
                 next.reason = None;
             } else {
                 next.national_state = NationalState::Rejected;
@@ -649,6 +677,9 @@ pub fn create(
         created_at: now.to_owned(),
         published_at: None,
         updated_at: now.to_owned(),
+        national_published_at: None,
+        origin: None,
+        sent_to: Vec::new(),
     };
     edit(&draft, actor, fields, now)
 }
@@ -738,6 +769,12 @@ impl Listing {
     /// Whether it shows in the warehouse plaza (公物仓广场).
     pub fn in_warehouse_plaza(&self) -> bool {
         matches!(self.state, State::Published | State::PendingExit)
+    }
+
+    /// Whether it is on offer to this node's units: its own in the warehouse plaza, or one received
+    /// from another node while it is published on the platform.
+    pub fn offered_here(&self) -> bool {
+        self.in_warehouse_plaza() && (self.origin.is_none() || self.national_state == NationalState::PublishedNational)
     }
 }
 

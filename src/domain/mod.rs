@@ -30,6 +30,8 @@ pub mod photo;
 pub mod reference;
 /// GB/T 2260 region codes and their containment (province ⊃ city ⊃ county).
 pub mod region;
+/// What travels between nodes: who receives a changed listing or demand, how received ones merge.
+pub mod relay;
 /// Node settings: support contacts and the to-do reminder periods.
 pub mod settings;
 /// Throttling of failed logins.

@@ -32,6 +32,16 @@ pub fn decide(header: &Header, events: &[Event], applied: u64, hash_of: impl Fn(
     if header.first > applied + 1 {
         return Decision::Gap { from: applied + 1, to: header.first - 1 };
     }
+    if header.last < header.first {
+        // No events, only the link to what came before (an export with nothing new): it must be
+        // the hash we have for that event.
+        let link = header.first - 1;
+        let ours = if link == 0 { Some(GENESIS) } else { hash_of(link) };
+        if ours.map(hex::encode).as_deref() != Some(header.prev_hash.as_str()) {
+            return Decision::Fork { seq: link };
+        }
+        return Decision::AlreadyApplied;
+    }
     // The chain makes one comparison enough: the newest event both sides have.
     let shared = applied.min(header.last);
     if shared >= header.first {
@@ -117,5 +127,17 @@ mod tests {
             decide(&header(5, &other_tail, other_prev), &other_tail, 4, |s| hash(&all, s)),
             Decision::Fork { seq: 5 }
         );
+    }
+
+    #[test]
+    fn an_old_export_with_nothing_new_is_a_no_op_but_must_link_to_our_history() {
+        let all = log(6);
+        // Exported before anything was sent, or after event 3 was acknowledged; carried late.
+        for (first, prev) in [(1, GENESIS), (4, hash(&all, 3).unwrap())] {
+            let h = Header { last: first - 1, ..header(first, &all[..1], prev) };
+            assert_eq!(decide(&h, &[], 5, |s| hash(&all, s)), Decision::AlreadyApplied, "first {first}");
+        }
+        let h = Header { last: 3, ..header(4, &all[..1], [7; 32]) };
+        assert_eq!(decide(&h, &[], 5, |s| hash(&all, s)), Decision::Fork { seq: 3 });
     }
 }

@@ -158,7 +158,7 @@ async fn import(
     let (_, bytes) = upload::single_file(request).await?;
     let store = state.store.clone();
     let outcome = blocking(move || {
-        let apply: exchange::ApplyEvent<'_> = &|_, _, _| Ok(());
+        let apply: exchange::ApplyEvent<'_> = &crate::store::relay::apply;
         Ok(exchange::import(&store, &Actor::user(&ctx.user), &bytes, apply, &clock::now_rfc3339())?)
     })
     .await?;

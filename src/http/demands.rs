@@ -85,13 +85,18 @@ pub struct DemandView {
     pub stale: bool,
     /// Its clerk has not yet looked at some of its matches (我的需求 of the clerk only).
     pub new_matches: bool,
+    /// Where it comes from, when it was received from another node.
+    pub origin: Option<listing::Origin>,
 }
 
 /// The view of a demand for a user.
 pub fn view(store: &Store, user: &User, d: &Demand) -> Result<DemandView, ApiError> {
     let reference = store.reference();
     let (unit, settings) = store.read(|r| Ok((store::units::get(r, &d.unit_id)?, store::settings::get(r)?)))?;
-    let unit_name = unit.map(|u| u.name).unwrap_or_default();
+    let unit_name = match &d.origin {
+        Some(origin) => origin.unit_name.clone(),
+        None => unit.map(|u| u.name).unwrap_or_default(),
+    };
     let days = settings.stale_demand_days;
     Ok(DemandView {
         id: d.id.clone(),
@@ -118,6 +123,7 @@ pub fn view(store: &Store, user: &User, d: &Demand) -> Result<DemandView, ApiErr
         stale: d.state == DemandState::Published
             && d.published_at.as_deref().is_some_and(|p| older_than(p, &clock::now_rfc3339(), days)),
         new_matches: false,
+        origin: d.origin.clone(),
     })
 }
 
@@ -233,6 +239,8 @@ fn save(store: &Store, user: &User, existing: Option<Demand>, body: DemandBody) 
                     published_at: None,
                     matches_seen_at: None,
                     updated_at: now.clone(),
+                    origin: None,
+                    sent_to: Vec::new(),
                 }
             }
         };

@@ -100,6 +100,8 @@ pub struct ListingView {
     pub platform_group: Option<PlatformGroup>,
     /// Published longer than the node's reminder period without result (长期未调剂共享).
     pub stale: bool,
+    /// Where it comes from, when it was received from another node.
+    pub origin: Option<listing::Origin>,
 }
 
 /// The actor of the listing rules for a user.
@@ -125,7 +127,7 @@ pub fn views(store: &Store, user: &User, listings: &[Listing]) -> Result<Vec<Lis
     let context = store.read(|r| CardContext::load(r, reference.clone(), &unit_ids))?;
     let actor = actor_of(user);
     let (cards, settings) = store.read(|r| {
-        let cards = listings.iter().map(|l| store::cards::get(r, &l.card_id)).collect::<Result<Vec<_>, _>>()?;
+        let cards = listings.iter().map(|l| store::relay::card_of(r, l)).collect::<Result<Vec<_>, _>>()?;
         Ok((cards, store::settings::get(r)?))
     })?;
     let now = clock::now_rfc3339();
@@ -134,12 +136,16 @@ pub fn views(store: &Store, user: &User, listings: &[Listing]) -> Result<Vec<Lis
         .zip(cards)
         .map(|(l, card)| {
             let card = card.ok_or_else(|| ApiError::NotFound("入仓资产的卡片不存在".to_owned()))?;
-            let card = context.view(&card);
+            let mut card = context.view(&card);
+            if let Some(origin) = &l.origin {
+                card.unit_name = origin.unit_name.clone();
+            }
             Ok(ListingView {
                 id: l.id.clone(),
                 card_id: l.card_id.clone(),
                 unit_id: l.unit_id.clone(),
                 unit_name: card.unit_name.clone(),
+                origin: l.origin.clone(),
                 region: l.unit_region.to_string(),
                 region_name: reference.region_name(l.unit_region.as_str()),
                 department: l.unit_department.clone(),
@@ -175,7 +181,7 @@ fn may_read(user: &User, viewer: &Viewer, l: &Listing) -> bool {
     match user.role {
         Role::Clerk | Role::Reviewer if user.unit_id.as_deref() == Some(l.unit_id.as_str()) => true,
         Role::Authority | Role::Province if user.region.contains(&l.unit_region) => true,
-        _ => l.in_warehouse_plaza() && listing::visible(l, viewer),
+        _ => l.offered_here() && listing::visible(l, viewer),
     }
 }
 

@@ -62,8 +62,8 @@ pub struct DemandMatch {
 /// The cards of the listings that are in the plazas, by id, read in one transaction.
 fn plaza_cards(r: &impl Read, listings: &[Listing]) -> store::Result<HashMap<String, AssetCard>> {
     let mut cards = HashMap::new();
-    for l in listings.iter().filter(|l| l.in_warehouse_plaza()) {
-        if let Some(card) = store::cards::get(r, &l.card_id)? {
+    for l in listings.iter().filter(|l| l.offered_here()) {
+        if let Some(card) = store::relay::card_of(r, l)? {
             cards.insert(card.id.clone(), card);
         }
     }
@@ -143,7 +143,7 @@ async fn listing_demands(
     let items = blocking(move || {
         let listing = readable(&store, &ctx.user, &id)?;
         let viewer = viewer_of(&store, &ctx.user)?;
-        let (card, demands) = store.read(|r| Ok((store::cards::get(r, &listing.card_id)?, store::demands::all(r)?)))?;
+        let (card, demands) = store.read(|r| Ok((store::relay::card_of(r, &listing)?, store::demands::all(r)?)))?;
         let card = card.ok_or_else(|| ApiError::NotFound("入仓资产的卡片不存在".to_owned()))?;
         let mut found = demand::fitting_demands(&listing, &card, &viewer, &demands);
         found.truncate(SHOWN);

@@ -105,7 +105,11 @@ fn plaza(
         let on = l.published_at.as_deref().and_then(|p| p.get(..10)).unwrap_or("");
         from.as_deref().is_none_or(|f| on >= f) && to.as_deref().is_none_or(|t| on <= t)
     };
-    let cards = store.read(store::cards::all)?;
+    let cards = store.read(|r| {
+        let mut cards = store::cards::all(r)?;
+        cards.extend(store::relay::remote_cards(r)?);
+        Ok(cards)
+    })?;
     let cards: HashMap<&str, &AssetCard> = cards.iter().map(|c| (c.id.as_str(), c)).collect();
     let mut hits: Vec<(Listing, i64)> = store
         .read(store::listings::all)?
@@ -153,7 +157,7 @@ async fn warehouse(
     Query(filter): Query<PlazaFilter>,
 ) -> Result<Json<Paged<ListingView>>, ApiError> {
     let store = state.store.clone();
-    Ok(Json(blocking(move || plaza(&store, &ctx, &filter, Listing::in_warehouse_plaza)).await?))
+    Ok(Json(blocking(move || plaza(&store, &ctx, &filter, |l| l.in_warehouse_plaza() && l.origin.is_none())).await?))
 }
 
 fn on_platform(l: &Listing, mode: Mode) -> bool {

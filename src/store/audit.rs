@@ -8,7 +8,8 @@ use crate::domain::audit::{self, Actor, AuditEntry, AuditEvent, GENESIS_HASH, Ve
 use super::tables::{AUDIT, META, meta_keys};
 use super::{Read, Result, Rx, Tx, codec};
 
-/// Appends the next event. Called by [`super::Store::write`] only.
+/// Appends the next event. Called by [`super::Store::write`], and by an imported decision of the
+/// province (an event of its own, inside the import's transaction).
 pub(super) fn append(tx: &Tx, actor: &Actor, entry: AuditEntry, at: String) -> Result<AuditEvent> {
     let (seq, hash): (u64, String) = tx.get(META, meta_keys::AUDIT_HEAD)?.unwrap_or((0, GENESIS_HASH.to_owned()));
     let event = audit::next_event(seq, &hash, at, actor, entry);

@@ -5,6 +5,7 @@
 //! the cursors and an audit event in one transaction, or nothing.
 
 use ed25519_dalek::SigningKey;
+use redb::ReadableTable;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::DomainError;
@@ -13,7 +14,7 @@ use crate::domain::peer::{Peer, PeerRole};
 use crate::federation::bundle::{self, Direction, Envelope, Event, GENESIS, Limits};
 use crate::federation::exchange::{Decision, decide};
 
-use super::tables::{BUNDLE_FILES, BUNDLE_LOG, CHANNELS, INBOX, OUTBOX};
+use super::tables::{BUNDLE_FILES, BUNDLE_LOG, CHANNELS, INBOX, OUTBOX, PHOTOS};
 use super::{Read, Result, Store, Tx, node, peers};
 
 /// The network every bundle of this release belongs to.
@@ -30,6 +31,9 @@ pub struct Channel {
     pub out_acked: u64,
     /// Last event applied from the peer.
     pub in_applied: u64,
+    /// Creation time of the newest bundle taken from the peer (its data is as of then).
+    #[serde(default)]
+    pub in_as_of: String,
 }
 
 /// One bundle in or out (数据交换记录).
@@ -134,10 +138,32 @@ pub fn export(store: &Store, actor: &Actor, key: &SigningKey, peer_id: &str, now
                 .ok_or_else(|| DomainError::invalid("通道记录不完整"))?;
             hash32(&acked.hash)?
         };
+        let photos = {
+            let table = tx.raw().open_table(PHOTOS)?;
+            let mut blobs = Vec::new();
+            for hash in super::relay::photos_of(&events) {
+                if let Some(bytes) = table.get(hash.as_str())? {
+                    blobs.push(bytes.value().to_vec());
+                }
+            }
+            blobs
+        };
         let carried = if events.is_empty() {
             "无新事件".to_owned()
         } else {
-            format!("事件 {} 条（第 {}–{} 条）", events.len(), c.out_acked + 1, c.out_last)
+            let mut kinds = std::collections::BTreeMap::<&str, u64>::new();
+            for e in &events {
+                *kinds.entry(kind_label(&e.kind)).or_default() += 1;
+            }
+            let kinds: Vec<String> = kinds.iter().map(|(k, n)| format!("{k} {n}")).collect();
+            let photos = if photos.is_empty() { String::new() } else { format!("，照片 {} 张", photos.len()) };
+            format!(
+                "事件 {} 条（第 {}–{} 条：{}）{photos}",
+                events.len(),
+                c.out_acked + 1,
+                c.out_last,
+                kinds.join("、")
+            )
         };
         let summary = format!("{carried}，确认已接收对方事件至第 {} 条", c.in_applied);
         let envelope = Envelope {
@@ -151,7 +177,7 @@ pub fn export(store: &Store, actor: &Actor, key: &SigningKey, peer_id: &str, now
             created_at: now.to_owned(),
             summary: summary.clone(),
         };
-        let bytes = bundle::write(&envelope, &events, &[], key);
+        let bytes = bundle::write(&envelope, &events, &photos, key);
         log(
             tx,
             &BundleRecord {
@@ -175,8 +201,18 @@ pub fn export(store: &Store, actor: &Actor, key: &SigningKey, peer_id: &str, now
     })
 }
 
-/// Applies one imported event; called inside the import transaction.
-pub type ApplyEvent<'a> = &'a dyn Fn(&Tx, &Peer, &Event) -> Result<()>;
+/// Applies one imported event inside the import transaction; returns why the event was not taken
+/// over, when it was not (it still counts as received: one bad item cannot block a channel).
+pub type ApplyEvent<'a> = &'a dyn Fn(&Tx, &Peer, &Event) -> Result<Option<String>>;
+
+/// The Chinese name of an event kind.
+pub fn kind_label(kind: &str) -> &'static str {
+    match kind {
+        crate::domain::relay::LISTING => "入仓资产",
+        crate::domain::relay::DEMAND => "需求",
+        _ => "其他",
+    }
+}
 
 fn refused(
     store: &Store,
@@ -303,6 +339,7 @@ fn import_one(store: &Store, actor: &Actor, bytes: &[u8], apply: ApplyEvent<'_>,
             let message = "已导入：该数据包中的事件此前均已导入，本次未作改动".to_owned();
             store.write(actor, |tx| {
                 acknowledge(tx, &peer.node_id, h.ack)?;
+                as_of(tx, &peer.node_id, &h.created_at)?;
                 log(tx, &record("already_imported", &message))?;
                 Ok(((), AuditEntry::new("bundle_imported", target.clone(), message.clone(), None)))
             })?;
@@ -310,23 +347,40 @@ fn import_one(store: &Store, actor: &Actor, bytes: &[u8], apply: ApplyEvent<'_>,
         }
         Decision::Apply(events) => {
             let n = events.len() as u64;
-            let message = format!("已导入对方第 {}–{} 条事件，共 {n} 条", events[0].seq, h.last);
-            store.write(actor, |tx| {
+            let message = store.write(actor, |tx| {
                 // The decision was made outside this transaction: make sure no other import of
                 // the same channel landed in between (write transactions are serial).
                 if channel(tx, &peer.node_id)?.in_applied != c.in_applied {
                     return Err(DomainError::conflict("同一对端节点的另一个数据包刚刚导入，请重新导入本数据包").into());
                 }
+                {
+                    let mut table = tx.raw().open_table(PHOTOS)?;
+                    for (entry, blob) in h.photos.iter().zip(&contents.photos) {
+                        if table.get(entry.sha256.as_str())?.is_none() {
+                            table.insert(entry.sha256.as_str(), blob.as_slice())?;
+                        }
+                    }
+                }
+                let mut skipped = Vec::new();
                 for event in &events {
-                    apply(tx, &peer, event)?;
+                    if let Some(why) = apply(tx, &peer, event)? {
+                        skipped.push(why);
+                    }
                     tx.put(INBOX, &event_key(&peer.node_id, event.seq), event)?;
                 }
                 let mut c = channel(tx, &peer.node_id)?;
                 c.in_applied = h.last;
                 tx.put(CHANNELS, &peer.node_id, &c)?;
                 acknowledge(tx, &peer.node_id, h.ack)?;
+                as_of(tx, &peer.node_id, &h.created_at)?;
+                let mut message = format!("已导入对方第 {}–{} 条事件，共 {n} 条", events[0].seq, h.last);
+                if !skipped.is_empty() {
+                    message.push_str(&format!("；其中 {} 条未采用：{}", skipped.len(), skipped.join("；")));
+                }
                 log(tx, &record("applied", &message))?;
-                Ok(((), AuditEntry::new("bundle_imported", target.clone(), format!("{}：{message}", peer.name), None)))
+                let entry =
+                    AuditEntry::new("bundle_imported", target.clone(), format!("{}：{message}", peer.name), None);
+                Ok((message, entry))
             })?;
             Ok(ImportOutcome { result: "applied", events: n, message })
         }
@@ -342,6 +396,23 @@ fn acknowledge(tx: &Tx, peer: &str, ack: u64) -> Result<()> {
     Ok(())
 }
 
+fn as_of(tx: &Tx, peer: &str, created_at: &str) -> Result<()> {
+    let mut c = channel(tx, peer)?;
+    if created_at > c.in_as_of.as_str() {
+        c.in_as_of = created_at.to_owned();
+        tx.put(CHANNELS, peer, &c)?;
+    }
+    Ok(())
+}
+
+/// How fresh the data from the parent is (数据截至): the creation time of the newest bundle
+/// taken from it, with its name; `None` without a parent.
+pub fn parent_as_of(r: &impl Read) -> Result<Option<(String, String)>> {
+    let parent = peers::all(r)?.into_iter().find(|p| p.role == PeerRole::Parent);
+    let Some(parent) = parent else { return Ok(None) };
+    Ok(Some((parent.name.clone(), channel(r, &parent.node_id)?.in_as_of)))
+}
+
 /// Applies bundles kept aside whose gap is now filled.
 fn retry_held(store: &Store, actor: &Actor, apply: ApplyEvent<'_>, now: &str) -> Result<()> {
     loop {
@@ -349,7 +420,7 @@ fn retry_held(store: &Store, actor: &Actor, apply: ApplyEvent<'_>, now: &str) ->
             let table = r.raw().open_table(BUNDLE_FILES);
             let Ok(table) = table else { return Ok(Vec::new()) };
             let mut out = Vec::new();
-            for row in redb::ReadableTable::range::<&str>(&table, "held/".."held0")? {
+            for row in ReadableTable::range::<&str>(&table, "held/".."held0")? {
                 let (k, v) = row?;
                 out.push((k.value().to_owned(), v.value().to_vec()));
             }

@@ -21,13 +21,28 @@ pub fn all(r: &impl Read) -> Result<Vec<Listing>> {
     r.scan(LISTINGS)
 }
 
-/// Stores a listing.
+/// Stores a listing changed on this node, with the events for the peers that must learn of it.
 pub fn put(tx: &Tx, listing: &Listing) -> Result<()> {
-    tx.put(LISTINGS, &listing.id, listing)
+    put_from(tx, listing, None)
+}
+
+/// Stores a listing whose change came from peer `from` (or from this node), with the events for
+/// the other peers that must learn of it.
+pub fn put_from(tx: &Tx, listing: &Listing, from: Option<&str>) -> Result<()> {
+    let old = get(tx, &listing.id)?;
+    let mut next = listing.clone();
+    if let Some(old) = &old {
+        // Bookkeeping of the store: a caller's copy may predate the last send.
+        next.sent_to = old.sent_to.iter().chain(&listing.sent_to).cloned().collect();
+        next.sent_to.sort();
+        next.sent_to.dedup();
+    }
+    super::relay::listing_changed(tx, old.as_ref(), &mut next, from)?;
+    tx.put(LISTINGS, &next.id, &next)
 }
 
 fn card_of(tx: &Tx, listing: &Listing) -> Result<AssetCard> {
-    cards::get(tx, &listing.card_id)?.ok_or_else(|| DomainError::NotFound("入仓资产的卡片不存在".to_owned()).into())
+    super::relay::card_of(tx, listing)?.ok_or_else(|| DomainError::NotFound("入仓资产的卡片不存在".to_owned()).into())
 }
 
 fn history(username: &str, field: &str, after: String, note: String, now: &str) -> HistoryEntry {
@@ -138,6 +153,20 @@ pub fn act(
     action: impl FnOnce(&Listing) -> ListingAction,
     now: &str,
 ) -> Result<(Listing, AuditEntry)> {
+    act_from(tx, id, actor, username, action, now, None)
+}
+
+/// [`act`] for an action that came from peer `from` (the province's decision about a listing of
+/// this node), which is then not sent back to it.
+pub fn act_from(
+    tx: &Tx,
+    id: &str,
+    actor: &Actor,
+    username: &str,
+    action: impl FnOnce(&Listing) -> ListingAction,
+    now: &str,
+    from: Option<&str>,
+) -> Result<(Listing, AuditEntry)> {
     let current = get(tx, id)?.ok_or_else(|| DomainError::NotFound("入仓申请不存在".to_owned()))?;
     let mut card = card_of(tx, &current)?;
     let mut action = action(&current);
@@ -186,9 +215,11 @@ pub fn act(
     if !next.holds_card() && card.active_listing_id.as_deref() == Some(id) {
         card.active_listing_id = None;
     }
-    cards::update(tx, &card)?;
-    cards::record(tx, &card.id, lines)?;
-    put(tx, &next)?;
+    if current.origin.is_none() {
+        cards::update(tx, &card)?;
+        cards::record(tx, &card.id, lines)?;
+    }
+    put_from(tx, &next, from)?;
     let track = if next.national { format!("，平台：{}", next.national_state.label()) } else { String::new() };
     let summary = format!(
         "{}：{} {}（{}）→ {}{track}{}",

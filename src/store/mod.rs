@@ -37,6 +37,8 @@ pub mod locations;
 pub mod node;
 /// Peers of the federation tree.
 pub mod peers;
+/// What travels to and from peers: the events of changed listings and demands, and received ones.
+pub mod relay;
 /// Schema version and migrations.
 pub mod schema;
 /// The node settings row.

@@ -63,6 +63,7 @@ fn create_tables(tx: &Tx) -> Result<()> {
         tables::CARD_HISTORY,
         tables::LOCATIONS,
         tables::LISTINGS,
+        tables::REMOTE_CARDS,
         tables::DEMANDS,
         tables::PEERS,
         tables::OUTBOX,

@@ -30,6 +30,8 @@ pub const CARD_HISTORY: Records = TableDefinition::new("card_history");
 pub const LOCATIONS: Records = TableDefinition::new("locations");
 /// Listings (入仓申请 and their platform track), by id.
 pub const LISTINGS: Records = TableDefinition::new("listings");
+/// Cards of listings received from other nodes (their shareable facts), by `id@node`.
+pub const REMOTE_CARDS: Records = TableDefinition::new("remote_cards");
 /// Demands (需求), by id.
 pub const DEMANDS: Records = TableDefinition::new("demands");
 /// Peers (parent and child nodes), by node id.

@@ -63,7 +63,7 @@ impl Node {
     }
 
     fn import(&self, bytes: &[u8]) -> exchange::ImportOutcome {
-        let apply: ApplyEvent<'_> = &|_, _, _| Ok(());
+        let apply: ApplyEvent<'_> = &|_, _, _| Ok(None);
         exchange::import(self.store(), &Actor::system(), bytes, apply, NOW).unwrap()
     }
 

@@ -6,6 +6,7 @@ mod cli;
 mod demands;
 mod demo_numbers;
 mod exchange;
+mod federation;
 mod helpers;
 mod http_basics;
 mod import;

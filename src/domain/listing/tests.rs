@@ -28,6 +28,9 @@ fn listing(national: bool) -> Listing {
         created_at: String::new(),
         published_at: None,
         updated_at: String::new(),
+        national_published_at: None,
+        origin: None,
+        sent_to: Vec::new(),
     }
 }
 

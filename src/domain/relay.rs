@@ -1,0 +1,275 @@
+//! What travels between nodes (SPEC §9, notice 二(三)): which peer receives a listing or a demand
+//! after it changes, and how a receiving node merges what arrives. Pure; `store::relay` applies
+//! it inside the transaction of the change or of the import.
+//!
+//! - Upward from a local node: platform listings once the authority approved them (待省财政厅报送)
+//!   and every later change; demands published with scope 本省 or 全国.
+//! - A province node decides 报送至中央 or 驳回 for what its children sent; the decision goes back
+//!   down to the sender, a published 全国 listing goes up to the national node, and published
+//!   本省/全国 listings go down to every other child. Demands of scope 全国 go up, 本省/全国 down.
+//! - The national node sends 全国 listings and demands down to every province but the one they
+//!   came from.
+//! - Once a peer was sent an item, it is sent every later change (withdrawals, results, closings).
+//! - A child's items can only be about its own region; an item is only ever updated through the
+//!   peer it came from, except the decision of the province about an item of this node.
+
+use serde::{Deserialize, Serialize};
+
+use super::card::AssetCard;
+use super::demand::{Demand, DemandState};
+use super::listing::{Listing, NationalState, Origin, Scope};
+use super::node::NodeKind;
+use super::peer::{Peer, PeerRole};
+use super::region::RegionCode;
+
+/// Event kind of a listing snapshot.
+pub const LISTING: &str = "listing";
+/// Event kind of a demand snapshot.
+pub const DEMAND: &str = "demand";
+
+/// A listing as it travels: the listing with ids of the form `id@node`, its provenance, and the
+/// card's shareable facts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SharedListing {
+    /// The listing (`sent_to` empty, `origin.via` and `origin.received_at` empty).
+    pub listing: Listing,
+    /// The card, without its location, custodian or links to other cards.
+    pub card: AssetCard,
+}
+
+/// A demand as it travels.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SharedDemand {
+    /// The demand (ids of the form `id@node`).
+    pub demand: Demand,
+}
+
+/// The id an item of node `node` carries outside it.
+pub fn wire_id(id: &str, node: &str) -> String {
+    format!("{id}@{node}")
+}
+
+/// The node an outside id belongs to.
+pub fn node_of(wire: &str) -> Option<&str> {
+    wire.rsplit_once('@').map(|(_, node)| node)
+}
+
+/// This node's own id inside an outside id of this node.
+pub fn own_id<'a>(wire: &'a str, me: &str) -> Option<&'a str> {
+    wire.strip_suffix(me).and_then(|rest| rest.strip_suffix('@'))
+}
+
+/// The card's facts that travel with a listing: no location, custodian, using department or
+/// links to other cards of the unit.
+pub fn shared_card(card: &AssetCard, node: &str) -> AssetCard {
+    AssetCard {
+        id: wire_id(&card.id, node),
+        unit_id: wire_id(&card.unit_id, node),
+        location_id: None,
+        using_department: String::new(),
+        custodian: String::new(),
+        parent_id: None,
+        active_listing_id: None,
+        transferred_listing_id: None,
+        ..card.clone()
+    }
+}
+
+/// A listing of this node as it travels.
+pub fn outgoing_listing(listing: &Listing, node: &str, node_name: &str, unit_name: &str) -> Listing {
+    match &listing.origin {
+        Some(origin) => Listing {
+            origin: Some(Origin { via: String::new(), received_at: String::new(), ..origin.clone() }),
+            sent_to: Vec::new(),
+            ..listing.clone()
+        },
+        None => Listing {
+            id: wire_id(&listing.id, node),
+            card_id: wire_id(&listing.card_id, node),
+            unit_id: wire_id(&listing.unit_id, node),
+            origin: Some(Origin {
+                node: node.to_owned(),
+                node_name: node_name.to_owned(),
+                unit_name: unit_name.to_owned(),
+                via: String::new(),
+                received_at: String::new(),
+            }),
+            sent_to: Vec::new(),
+            ..listing.clone()
+        },
+    }
+}
+
+/// A demand of this node as it travels.
+pub fn outgoing_demand(demand: &Demand, node: &str, node_name: &str, unit_name: &str) -> Demand {
+    match &demand.origin {
+        Some(origin) => Demand {
+            origin: Some(Origin { via: String::new(), received_at: String::new(), ..origin.clone() }),
+            sent_to: Vec::new(),
+            matches_seen_at: None,
+            ..demand.clone()
+        },
+        None => Demand {
+            id: wire_id(&demand.id, node),
+            unit_id: wire_id(&demand.unit_id, node),
+            origin: Some(Origin {
+                node: node.to_owned(),
+                node_name: node_name.to_owned(),
+                unit_name: unit_name.to_owned(),
+                via: String::new(),
+                received_at: String::new(),
+            }),
+            sent_to: Vec::new(),
+            matches_seen_at: None,
+            ..demand.clone()
+        },
+    }
+}
+
+fn same_province(a: &RegionCode, b: &RegionCode) -> bool {
+    a.as_str().get(..2) == b.as_str().get(..2)
+}
+
+/// Whether a peer of a node of kind `me` should have the listing now.
+pub fn listing_eligible(l: &Listing, me: NodeKind, peer: &Peer) -> bool {
+    if !l.national {
+        return false;
+    }
+    match peer.role {
+        PeerRole::Parent => match me {
+            // Approved by the authority: the province decides.
+            NodeKind::Local => {
+                matches!(l.national_state, NationalState::PendingProvince | NationalState::PublishedNational)
+            }
+            NodeKind::Province => l.scope == Scope::National && l.national_state == NationalState::PublishedNational,
+            NodeKind::National => false,
+        },
+        PeerRole::Child => {
+            l.national_state == NationalState::PublishedNational
+                && l.in_warehouse_plaza()
+                && (l.scope == Scope::National || same_province(&l.unit_region, &peer.region))
+        }
+    }
+}
+
+/// Whether a peer of a node of kind `me` should have the demand now.
+pub fn demand_eligible(d: &Demand, me: NodeKind, peer: &Peer) -> bool {
+    if d.state != DemandState::Published {
+        return false;
+    }
+    let scope = d.fields.scope;
+    match peer.role {
+        PeerRole::Parent => match me {
+            NodeKind::Local => matches!(scope, Scope::Province | Scope::National),
+            NodeKind::Province => scope == Scope::National,
+            NodeKind::National => false,
+        },
+        PeerRole::Child => {
+            scope == Scope::National || (scope == Scope::Province && same_province(&d.unit_region, &peer.region))
+        }
+    }
+}
+
+/// The peers to send a changed item to: those that should have it now, those that were sent it
+/// before (they must learn of its withdrawal), and the peer it came from (for a decision made
+/// here) — never the peer the change itself came from, nor the node it belongs to when the
+/// change came from there.
+pub fn recipients(
+    peers: &[Peer],
+    eligible: impl Fn(&Peer) -> bool,
+    sent_to: &[String],
+    via: Option<&str>,
+    from: Option<&str>,
+) -> Vec<String> {
+    peers
+        .iter()
+        .filter(|p| Some(p.node_id.as_str()) != from)
+        .filter(|p| eligible(p) || sent_to.contains(&p.node_id) || via == Some(p.node_id.as_str()))
+        .map(|p| p.node_id.clone())
+        .collect()
+}
+
+/// Why an item received from `peer` is not accepted, if it is not: a child speaks only for units
+/// of its region, under ids of its subtree's nodes; an item is updated only through the peer it
+/// first came from.
+pub fn check_received(
+    peer: &Peer,
+    id: &str,
+    unit_region: &RegionCode,
+    origin: Option<&Origin>,
+    existing_via: Option<&str>,
+) -> Result<(), String> {
+    let Some(origin) = origin else {
+        return Err(format!("{id}：缺少来源节点"));
+    };
+    if node_of(id) != Some(origin.node.as_str()) {
+        return Err(format!("{id}：编号与来源节点 {} 不符", origin.node));
+    }
+    if peer.role == PeerRole::Child && !peer.region.contains(unit_region) {
+        return Err(format!("{id}：下级节点 {} 只能报送本地区单位的信息（单位所在地区 {unit_region}）", peer.node_id));
+    }
+    if let Some(via) = existing_via
+        && via != peer.node_id
+    {
+        return Err(format!("{id}：该信息由节点 {via} 传来，只能由该节点更新"));
+    }
+    Ok(())
+}
+
+/// Merges a listing received from a peer into what this node has. `decides` is true on a province
+/// node for a listing from one of its children: the child's word counts for the listing itself
+/// and for a withdrawal (已取消调剂共享), the province's for 报送至中央 and 驳回.
+pub fn merge_listing(existing: Option<&Listing>, incoming: Listing, decides: bool) -> Listing {
+    let mut next = incoming;
+    if let Some(old) = existing {
+        next.sent_to = old.sent_to.clone();
+        if next.national_published_at.is_none() {
+            next.national_published_at = old.national_published_at.clone();
+        }
+    }
+    if decides && next.national_state != NationalState::Cancelled {
+        match existing {
+            Some(old) if matches!(old.national_state, NationalState::PublishedNational | NationalState::Rejected) => {
+                next.national_state = old.national_state;
+                next.national_published_at = old.national_published_at.clone();
+                if old.national_state == NationalState::Rejected {
+                    next.reason = old.reason.clone();
+                }
+            }
+            _ => {
+                next.national_state = NationalState::PendingProvince;
+                next.national_published_at = None;
+            }
+        }
+        if let Some(old) = existing {
+            next.scope = old.scope;
+        }
+    }
+    next
+}
+
+/// The province's decision carried by a listing of this node coming back down: `Some(true)` for
+/// 报送至中央, `Some(false)` for 驳回, `None` when it carries none.
+pub fn decision(own: &Listing, incoming: &Listing) -> Option<bool> {
+    if own.national_state != NationalState::PendingProvince {
+        return None;
+    }
+    match incoming.national_state {
+        NationalState::PublishedNational => Some(true),
+        NationalState::Rejected => Some(false),
+        _ => None,
+    }
+}
+
+/// Merges a demand received from a peer (its unit's word is final).
+pub fn merge_demand(existing: Option<&Demand>, incoming: Demand) -> Demand {
+    let mut next = incoming;
+    if let Some(old) = existing {
+        next.sent_to = old.sent_to.clone();
+        next.matches_seen_at = old.matches_seen_at.clone();
+    }
+    next
+}
+
+#[cfg(test)]
+mod tests;

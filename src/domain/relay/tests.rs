@@ -1,0 +1,158 @@
+use super::*;
+use crate::domain::listing::{Mode, Source, State};
+
+fn region(code: &str) -> RegionCode {
+    RegionCode::parse(code).unwrap()
+}
+
+fn peer(id: &str, role: PeerRole, code: &str) -> Peer {
+    Peer {
+        node_id: id.into(),
+        role,
+        region: region(code),
+        public_key: String::new(),
+        name: id.into(),
+        added_at: String::new(),
+    }
+}
+
+fn listing(scope: Scope, national_state: NationalState) -> Listing {
+    Listing {
+        id: "L1".into(),
+        card_id: "c1".into(),
+        unit_id: "u1".into(),
+        unit_region: region("210102"),
+        unit_department: "和平区教育局".into(),
+        mode: Mode::Transfer,
+        national: true,
+        scope,
+        description: String::new(),
+        condition: String::new(),
+        source: Source::Routine,
+        contact_name: "王丽".into(),
+        contact_phone: "024-1".into(),
+        state: State::Published,
+        national_state,
+        reason: None,
+        result: None,
+        created_at: String::new(),
+        published_at: None,
+        updated_at: String::new(),
+        national_published_at: None,
+        origin: None,
+        sent_to: Vec::new(),
+    }
+}
+
+#[test]
+fn a_local_node_sends_up_only_what_the_authority_approved() {
+    let parent = peer("210000-p", PeerRole::Parent, "210000");
+    for (state, goes) in [
+        (NationalState::None, false),
+        (NationalState::PendingAuthority, false),
+        (NationalState::PendingProvince, true),
+        (NationalState::PublishedNational, true),
+        (NationalState::Rejected, false),
+        (NationalState::Cancelled, false),
+    ] {
+        assert_eq!(listing_eligible(&listing(Scope::National, state), NodeKind::Local, &parent), goes, "{state:?}");
+    }
+    let mut local = listing(Scope::National, NationalState::PendingProvince);
+    local.national = false;
+    assert!(!listing_eligible(&local, NodeKind::Local, &parent));
+}
+
+#[test]
+fn a_province_sends_up_only_published_national_scope_and_down_within_scope() {
+    let national = peer("100000-n", PeerRole::Parent, "100000");
+    let shenyang = peer("210100-a", PeerRole::Child, "210100");
+    let published_province = listing(Scope::Province, NationalState::PublishedNational);
+    let published_national = listing(Scope::National, NationalState::PublishedNational);
+    let pending = listing(Scope::National, NationalState::PendingProvince);
+    assert!(!listing_eligible(&published_province, NodeKind::Province, &national));
+    assert!(listing_eligible(&published_national, NodeKind::Province, &national));
+    assert!(!listing_eligible(&pending, NodeKind::Province, &national));
+    assert!(listing_eligible(&published_province, NodeKind::Province, &shenyang));
+    assert!(!listing_eligible(&pending, NodeKind::Province, &shenyang), "a child never gets unpublished data");
+    // A national node sends a 本省 listing of 辽宁 to no other province.
+    let jilin = peer("220000-j", PeerRole::Child, "220000");
+    assert!(!listing_eligible(&published_province, NodeKind::National, &jilin));
+    assert!(listing_eligible(&published_national, NodeKind::National, &jilin));
+    let mut withdrawn = published_national.clone();
+    withdrawn.state = State::Withdrawn;
+    assert!(!listing_eligible(&withdrawn, NodeKind::National, &jilin));
+}
+
+#[test]
+fn recipients_include_earlier_recipients_and_never_the_sender_of_the_change() {
+    let peers = [
+        peer("100000-n", PeerRole::Parent, "100000"),
+        peer("210100-a", PeerRole::Child, "210100"),
+        peer("210200-b", PeerRole::Child, "210200"),
+    ];
+    let got = recipients(&peers, |_| false, &["210200-b".into()], Some("210100-a"), None);
+    assert_eq!(got, ["210100-a", "210200-b"]);
+    let got = recipients(&peers, |_| true, &[], Some("210100-a"), Some("210100-a"));
+    assert_eq!(got, ["100000-n", "210200-b"]);
+}
+
+#[test]
+fn a_child_speaks_only_for_its_region_and_only_the_first_path_updates() {
+    let child = peer("210100-a", PeerRole::Child, "210100");
+    let origin = Origin {
+        node: "210100-a".into(),
+        node_name: String::new(),
+        unit_name: String::new(),
+        via: String::new(),
+        received_at: String::new(),
+    };
+    assert!(check_received(&child, "L1@210100-a", &region("210102"), Some(&origin), None).is_ok());
+    assert!(check_received(&child, "L1@210100-a", &region("210202"), Some(&origin), None).is_err());
+    assert!(check_received(&child, "L1@210200-b", &region("210102"), Some(&origin), None).is_err());
+    assert!(check_received(&child, "L1@210100-a", &region("210102"), Some(&origin), Some("100000-n")).is_err());
+    assert!(check_received(&child, "L1@210100-a", &region("210102"), None, None).is_err());
+}
+
+#[test]
+fn the_province_keeps_its_decision_and_the_unit_its_withdrawal() {
+    let decided = listing(Scope::National, NationalState::PublishedNational);
+    // The city's snapshot, sent before it learned of the decision, does not undo it.
+    let stale = listing(Scope::National, NationalState::PendingProvince);
+    assert_eq!(merge_listing(Some(&decided), stale, true).national_state, NationalState::PublishedNational);
+    // A child cannot publish its own listing.
+    let forged = listing(Scope::National, NationalState::PublishedNational);
+    assert_eq!(merge_listing(None, forged, true).national_state, NationalState::PendingProvince);
+    // Nor widen the scope the authority approved.
+    let mut wider = listing(Scope::National, NationalState::PendingProvince);
+    let approved = listing(Scope::Province, NationalState::PendingProvince);
+    wider.description = "新描述".into();
+    let merged = merge_listing(Some(&approved), wider, true);
+    assert_eq!((merged.scope, merged.description.as_str()), (Scope::Province, "新描述"));
+    // A withdrawal always counts.
+    let mut withdrawn = listing(Scope::National, NationalState::Cancelled);
+    withdrawn.state = State::Withdrawn;
+    assert_eq!(merge_listing(Some(&decided), withdrawn, true).national_state, NationalState::Cancelled);
+    // Elsewhere the sender's word is taken as it is.
+    let published = listing(Scope::National, NationalState::PublishedNational);
+    assert_eq!(merge_listing(None, published, false).national_state, NationalState::PublishedNational);
+}
+
+#[test]
+fn a_decision_applies_only_to_a_listing_waiting_for_it() {
+    let waiting = listing(Scope::National, NationalState::PendingProvince);
+    let published = listing(Scope::National, NationalState::PublishedNational);
+    let rejected = listing(Scope::National, NationalState::Rejected);
+    assert_eq!(decision(&waiting, &published), Some(true));
+    assert_eq!(decision(&waiting, &rejected), Some(false));
+    assert_eq!(decision(&waiting, &waiting), None);
+    assert_eq!(decision(&published, &rejected), None);
+}
+
+#[test]
+fn ids_carry_their_node() {
+    let wire = wire_id("L12", "210100-3fa2c91b");
+    assert_eq!(wire, "L12@210100-3fa2c91b");
+    assert_eq!(node_of(&wire), Some("210100-3fa2c91b"));
+    assert_eq!(own_id(&wire, "210100-3fa2c91b"), Some("L12"));
+    assert_eq!(own_id(&wire, "210200-3fa2c91b"), None);
+}

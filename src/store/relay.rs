@@ -1,0 +1,233 @@
+//! Applies `domain::relay` inside the caller's transaction: after a listing or demand is written,
+//! the events for the peers that must learn of it; when an imported event is applied, the
+//! received listing, card or demand — or the province's decision about a listing of this node.
+
+use crate::domain::DomainError;
+use crate::domain::audit::Actor as AuditActor;
+use crate::domain::card::AssetCard;
+use crate::domain::demand::Demand;
+use crate::domain::listing::{self, Listing, ListingAction};
+use crate::domain::node::Node;
+use crate::domain::peer::{Peer, PeerRole};
+use crate::domain::relay::{self, SharedDemand, SharedListing};
+use crate::domain::user::Role;
+use crate::federation::bundle::Event;
+
+use super::tables::REMOTE_CARDS;
+use super::{Read, Result, Tx, cards, demands, exchange, node, peers, units};
+
+/// A received listing's card.
+pub fn remote_card(r: &impl Read, id: &str) -> Result<Option<AssetCard>> {
+    r.get(REMOTE_CARDS, id)
+}
+
+/// Every received card.
+pub fn remote_cards(r: &impl Read) -> Result<Vec<AssetCard>> {
+    r.scan(REMOTE_CARDS)
+}
+
+/// The card of a listing: this node's own, or the received facts of a remote one.
+pub fn card_of(r: &impl Read, listing: &Listing) -> Result<Option<AssetCard>> {
+    if listing.origin.is_some() { remote_card(r, &listing.card_id) } else { cards::get(r, &listing.card_id) }
+}
+
+fn unit_name(r: &impl Read, unit_id: &str) -> Result<String> {
+    Ok(units::get(r, unit_id)?.map(|u| u.name).unwrap_or_default())
+}
+
+fn context(tx: &Tx) -> Result<Option<(Node, Vec<Peer>)>> {
+    let Some(me) = node::get(tx)? else { return Ok(None) };
+    let peers = peers::all(tx)?;
+    Ok(if peers.is_empty() { None } else { Some((me, peers)) })
+}
+
+/// Called before a listing is written: appends its snapshot to the channel of every peer that
+/// must learn of the change ([`relay::recipients`]) and records them in `sent_to`. `from` is the
+/// peer the change came from, if it came from one.
+pub fn listing_changed(tx: &Tx, old: Option<&Listing>, next: &mut Listing, from: Option<&str>) -> Result<()> {
+    let Some((me, peers)) = context(tx)? else { return Ok(()) };
+    let via = next.origin.as_ref().map(|o| o.via.clone());
+    let to = relay::recipients(
+        &peers,
+        |p| relay::listing_eligible(next, me.kind, p),
+        &next.sent_to,
+        via.as_deref().filter(|v| !v.is_empty()),
+        from,
+    );
+    if to.is_empty() {
+        return Ok(());
+    }
+    let unit = match &next.origin {
+        Some(o) => o.unit_name.clone(),
+        None => unit_name(tx, &next.unit_id)?,
+    };
+    let wire = relay::outgoing_listing(next, &me.node_id, &me.name, &unit);
+    let unchanged = old.is_some_and(|o| relay::outgoing_listing(o, &me.node_id, &me.name, &unit) == wire);
+    let Some(card) = card_of(tx, next)? else {
+        return Err(DomainError::invalid("入仓资产的卡片不存在，无法发送给上下级节点").into());
+    };
+    let card = if next.origin.is_some() { card } else { relay::shared_card(&card, &me.node_id) };
+    let body = serde_json::to_value(SharedListing { listing: wire, card })
+        .map_err(|e| DomainError::invalid(format!("无法编码入仓资产记录：{e}")))?;
+    for peer in to {
+        if unchanged && next.sent_to.contains(&peer) {
+            continue;
+        }
+        exchange::append(tx, &peer, relay::LISTING, body.clone(), &next.updated_at)?;
+        if !next.sent_to.contains(&peer) && Some(peer.as_str()) != via.as_deref() {
+            next.sent_to.push(peer);
+        }
+    }
+    Ok(())
+}
+
+/// Called before a demand is written, like [`listing_changed`].
+pub fn demand_changed(tx: &Tx, old: Option<&Demand>, next: &mut Demand, from: Option<&str>) -> Result<()> {
+    let Some((me, peers)) = context(tx)? else { return Ok(()) };
+    let via = next.origin.as_ref().map(|o| o.via.clone());
+    let to = relay::recipients(
+        &peers,
+        |p| relay::demand_eligible(next, me.kind, p),
+        &next.sent_to,
+        via.as_deref().filter(|v| !v.is_empty()),
+        from,
+    );
+    if to.is_empty() {
+        return Ok(());
+    }
+    let unit = match &next.origin {
+        Some(o) => o.unit_name.clone(),
+        None => unit_name(tx, &next.unit_id)?,
+    };
+    let wire = relay::outgoing_demand(next, &me.node_id, &me.name, &unit);
+    let unchanged = old.is_some_and(|o| relay::outgoing_demand(o, &me.node_id, &me.name, &unit) == wire);
+    let body = serde_json::to_value(SharedDemand { demand: wire })
+        .map_err(|e| DomainError::invalid(format!("无法编码需求记录：{e}")))?;
+    for peer in to {
+        if unchanged && next.sent_to.contains(&peer) {
+            continue;
+        }
+        exchange::append(tx, &peer, relay::DEMAND, body.clone(), &next.updated_at)?;
+        if !next.sent_to.contains(&peer) && Some(peer.as_str()) != via.as_deref() {
+            next.sent_to.push(peer);
+        }
+    }
+    Ok(())
+}
+
+/// Applies one imported event from `peer` inside the import's transaction. Returns why the event
+/// was not taken over when it was not (it still counts as received, so one bad item cannot block
+/// the channel).
+pub fn apply(tx: &Tx, peer: &Peer, event: &Event) -> Result<Option<String>> {
+    let me = node::get(tx)?.ok_or_else(|| DomainError::invalid("本节点尚未初始化"))?;
+    match event.kind.as_str() {
+        relay::LISTING => match serde_json::from_value::<SharedListing>(event.body.clone()) {
+            Ok(shared) => apply_listing(tx, &me, peer, shared, &event.at),
+            Err(e) => Ok(Some(format!("第 {} 条事件无法识别为入仓资产：{e}", event.seq))),
+        },
+        relay::DEMAND => match serde_json::from_value::<SharedDemand>(event.body.clone()) {
+            Ok(shared) => apply_demand(tx, &me, peer, shared.demand, &event.at),
+            Err(e) => Ok(Some(format!("第 {} 条事件无法识别为需求：{e}", event.seq))),
+        },
+        other => Ok(Some(format!("第 {} 条事件的类型“{other}”本版本不支持，已跳过", event.seq))),
+    }
+}
+
+fn apply_listing(tx: &Tx, me: &Node, peer: &Peer, shared: SharedListing, at: &str) -> Result<Option<String>> {
+    let incoming = shared.listing;
+    if let Some(own) = relay::own_id(&incoming.id, &me.node_id) {
+        return apply_decision(tx, peer, own, &incoming, at);
+    }
+    let existing = super::listings::get(tx, &incoming.id)?;
+    let existing_via = existing.as_ref().and_then(|l| l.origin.as_ref()).map(|o| o.via.as_str());
+    if let Err(why) =
+        relay::check_received(peer, &incoming.id, &incoming.unit_region, incoming.origin.as_ref(), existing_via)
+    {
+        return Ok(Some(why));
+    }
+    if existing.as_ref().is_some_and(|l| l.origin.is_none()) || shared.card.id != incoming.card_id {
+        return Ok(Some(format!("{}：与本节点的记录冲突，已跳过", incoming.id)));
+    }
+    let decides = me.kind == crate::domain::node::NodeKind::Province && peer.role == PeerRole::Child;
+    let mut merged = relay::merge_listing(existing.as_ref(), incoming, decides);
+    if let Some(origin) = merged.origin.as_mut() {
+        origin.via = peer.node_id.clone();
+        origin.received_at = at.to_owned();
+    }
+    tx.put(REMOTE_CARDS, &shared.card.id, &shared.card)?;
+    super::listings::put_from(tx, &merged, Some(&peer.node_id))?;
+    Ok(None)
+}
+
+/// The province's 报送至中央 or 驳回 of a listing of this node, as the province decided it: the
+/// same transition a province user makes, with the parent's region.
+fn apply_decision(tx: &Tx, peer: &Peer, own: &str, incoming: &Listing, at: &str) -> Result<Option<String>> {
+    if peer.role != PeerRole::Parent {
+        return Ok(Some(format!("{}：只有上级节点可以反馈审核结果", incoming.id)));
+    }
+    let Some(current) = super::listings::get(tx, own)? else {
+        return Ok(Some(format!("{}：本节点没有该入仓资产", incoming.id)));
+    };
+    let Some(approve) = relay::decision(&current, incoming) else { return Ok(None) };
+    let actor = listing::Actor { role: Role::Province, unit_id: None, region: peer.region.clone() };
+    let action = ListingAction::SubmitCentral { approve, reason: incoming.reason.clone() };
+    match listing::transition(&current, &actor, &action, at) {
+        Ok(_) => {
+            let (_, entry) = super::listings::act_from(
+                tx,
+                own,
+                &actor,
+                &format!("{}（{}）", peer.name, peer.node_id),
+                |_| action,
+                at,
+                Some(&peer.node_id),
+            )?;
+            let by = AuditActor {
+                user_id: None,
+                username: format!("{}（{}）", peer.name, peer.node_id),
+                role: Some(Role::Province),
+                unit_id: None,
+            };
+            super::audit::append(tx, &by, entry, crate::domain::clock::now_rfc3339())?;
+            Ok(None)
+        }
+        Err(refusal) => Ok(Some(format!("{}：上级节点的审核结果未采用（{refusal:?}）", incoming.id))),
+    }
+}
+
+fn apply_demand(tx: &Tx, me: &Node, peer: &Peer, incoming: Demand, at: &str) -> Result<Option<String>> {
+    if relay::own_id(&incoming.id, &me.node_id).is_some() {
+        return Ok(None);
+    }
+    let existing = demands::get(tx, &incoming.id)?;
+    let existing_via = existing.as_ref().and_then(|d| d.origin.as_ref()).map(|o| o.via.as_str());
+    if let Err(why) =
+        relay::check_received(peer, &incoming.id, &incoming.unit_region, incoming.origin.as_ref(), existing_via)
+    {
+        return Ok(Some(why));
+    }
+    if existing.as_ref().is_some_and(|d| d.origin.is_none()) {
+        return Ok(Some(format!("{}：与本节点的记录冲突，已跳过", incoming.id)));
+    }
+    let mut merged = relay::merge_demand(existing.as_ref(), incoming);
+    if let Some(origin) = merged.origin.as_mut() {
+        origin.via = peer.node_id.clone();
+        origin.received_at = at.to_owned();
+    }
+    demands::put_from(tx, &merged, Some(&peer.node_id))?;
+    Ok(None)
+}
+
+/// The photo hashes the listing events of a bundle refer to, sorted, each once.
+pub fn photos_of(events: &[Event]) -> Vec<String> {
+    let mut hashes: Vec<String> = events
+        .iter()
+        .filter(|e| e.kind == relay::LISTING)
+        .filter_map(|e| e.body.get("card")?.get("photos")?.as_array().cloned())
+        .flatten()
+        .filter_map(|p| p.get("hash")?.as_str().map(str::to_owned))
+        .collect();
+    hashes.sort();
+    hashes.dedup();
+    hashes
+}
