@@ -145,6 +145,18 @@ pub enum PeerCommand {
         #[arg(long)]
         data: PathBuf,
     },
+    /// 停用对端节点（对方密钥丢失或更换、节点撤销）：不再导入其数据包，也不再向其导出
+    Revoke {
+        /// 数据目录
+        #[arg(long)]
+        data: PathBuf,
+        /// 对方的节点编号
+        #[arg(long)]
+        node: String,
+        /// 停用原因
+        #[arg(long)]
+        reason: String,
+    },
 }
 
 /// `key` subcommands.
@@ -176,6 +188,17 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             peer_add_command(&data, &role, node, key, name)
         }
         Some(Command::Peer { command: PeerCommand::List { data } }) => peer_list_command(&data),
+        Some(Command::Peer { command: PeerCommand::Revoke { data, node, reason } }) => {
+            let store = initialised_store(&data)?;
+            let peer = store.write(&Actor::system(), |tx| crate::store::peers::revoke(tx, &node, &reason))?;
+            println!(
+                "已停用{}：{}（{}）。其数据包将被拒绝，也不再向其导出。",
+                peer.role.label(),
+                peer.name,
+                peer.node_id
+            );
+            Ok(())
+        }
         Some(Command::Bundle { command: BundleCommand::Export { data, to, out } }) => {
             bundle_export_command(&data, &to, &out)
         }
@@ -280,8 +303,14 @@ fn peer_list_command(data: &Path) -> anyhow::Result<()> {
         println!("尚未登记对端节点：用 gongwucang peer add 登记上级或下级节点");
     }
     for peer in peers {
+        let state = match &peer.revoked_at {
+            Some(at) => {
+                format!("\t已停用（{}，{}）", &at[..at.len().min(10)], peer.revoked_reason.as_deref().unwrap_or(""))
+            }
+            None => String::new(),
+        };
         println!(
-            "{}\t{}\t{}\t指纹 {}",
+            "{}\t{}\t{}\t指纹 {}{state}",
             peer.role.label(),
             peer.node_id,
             peer.name,

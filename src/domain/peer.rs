@@ -56,12 +56,40 @@ pub struct Peer {
     pub name: String,
     /// RFC 3339.
     pub added_at: String,
+    /// When the admin stopped exchanging with it (停用), RFC 3339: its bundles are refused and
+    /// nothing more is exported to it. The registration stays for the history.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revoked_at: Option<String>,
+    /// Why (e.g. 对方更换了密钥).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revoked_reason: Option<String>,
 }
 
 impl Peer {
     /// The key to verify its bundles with.
     pub fn verifying_key(&self) -> Result<VerifyingKey, DomainError> {
         parse_key(&self.public_key)
+    }
+
+    /// Whether bundles are exchanged with it.
+    pub fn active(&self) -> bool {
+        self.revoked_at.is_none()
+    }
+
+    /// 停用: the peer's key is no longer trusted (lost, replaced, the node retired).
+    pub fn revoke(&self, reason: &str, now: String) -> Result<Peer, DomainError> {
+        if let Some(at) = &self.revoked_at {
+            return Err(DomainError::conflict(format!(
+                "对端节点 {} 已于 {} 停用",
+                self.node_id,
+                &at[..at.len().min(10)]
+            )));
+        }
+        let reason = reason.trim();
+        if reason.is_empty() || reason.chars().count() > 200 {
+            return Err(DomainError::invalid("请填写停用原因（200 字以内），例如“对方更换了密钥”"));
+        }
+        Ok(Peer { revoked_at: Some(now), revoked_reason: Some(reason.to_owned()), ..self.clone() })
     }
 }
 
@@ -126,8 +154,12 @@ impl NewPeer {
         if hex::encode(key.as_bytes()) == me.public_key || node_id == me.node_id {
             return Err(DomainError::invalid("不能把本节点自己登记为对端节点"));
         }
-        if existing.iter().any(|p| p.node_id == node_id) {
-            return Err(DomainError::conflict(format!("对端节点 {node_id} 已登记")));
+        if let Some(p) = existing.iter().find(|p| p.node_id == node_id) {
+            return Err(DomainError::conflict(if p.active() {
+                format!("对端节点 {node_id} 已登记")
+            } else {
+                format!("对端节点 {node_id} 已登记并已停用；对方更换密钥后会有新的节点编号，请登记新的编号")
+            }));
         }
         match self.role {
             PeerRole::Parent => {
@@ -138,7 +170,7 @@ impl NewPeer {
                         reference.region_path(me.region.as_str())
                     )));
                 }
-                if let Some(parent) = existing.iter().find(|p| p.role == PeerRole::Parent) {
+                if let Some(parent) = existing.iter().find(|p| p.role == PeerRole::Parent && p.active()) {
                     return Err(DomainError::conflict(format!(
                         "本节点已登记上级节点 {}（{}），只能有一个上级",
                         parent.name, parent.node_id
@@ -167,6 +199,8 @@ impl NewPeer {
             public_key: hex::encode(key.as_bytes()),
             name,
             added_at: now,
+            revoked_at: None,
+            revoked_reason: None,
         })
     }
 }

@@ -176,7 +176,7 @@ pub enum BundleError {
     #[error("数据包不完整（文件被截断），请重新拷贝或让对方重新导出")]
     Truncated,
     /// Bytes after the end.
-    #[error("数据包末尾有多余数据，文件可能被篡改，已拒绝")]
+    #[error("数据包末尾有多余数据，文件可能损坏或被篡改，已拒绝。请重新拷贝原文件，或请对方重新导出")]
     Trailing,
     /// Over a size limit.
     #[error("数据包的{what}超过上限（{value}，上限 {limit}），已拒绝")]
@@ -192,10 +192,12 @@ pub enum BundleError {
     #[error("数据包头信息格式不正确（{0}），文件可能被篡改，已拒绝")]
     Header(String),
     /// Bad signature.
-    #[error("数据包签名校验失败：文件在传递过程中被修改，或并非由所称的发送节点签发，已拒绝")]
+    #[error(
+        "数据包签名校验失败：文件在传递过程中被修改，或并非由所称的发送节点签发，已拒绝。请重新拷贝原文件，或请对方重新导出"
+    )]
     Signature,
     /// Payload does not hash to the header's value.
-    #[error("数据包内容与签名的摘要不一致，文件可能损坏或被篡改，已拒绝")]
+    #[error("数据包内容与签名的摘要不一致，文件可能损坏或被篡改，已拒绝。请重新拷贝原文件，或请对方重新导出")]
     PayloadHash,
     /// Payload inflates to something else than declared.
     #[error("数据包内容解压失败或长度与声明不符，已拒绝")]

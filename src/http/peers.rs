@@ -2,7 +2,7 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -14,12 +14,12 @@ use crate::store;
 
 use super::AppState;
 use super::error::{ApiError, ErrorBody, blocking};
-use super::extract::{Items, Json};
+use super::extract::{Items, Json, Path};
 use super::session::Ctx;
 
 /// The routes of this file.
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(list_peers, add_peer))
+    OpenApiRouter::new().routes(routes!(list_peers, add_peer)).routes(routes!(revoke_peer))
 }
 
 /// A peer as the API shows it.
@@ -41,6 +41,17 @@ pub struct PeerView {
     pub fingerprint: String,
     /// RFC 3339.
     pub added_at: String,
+    /// When it was 停用, RFC 3339.
+    pub revoked_at: Option<String>,
+    /// Why.
+    pub revoked_reason: Option<String>,
+}
+
+/// 停用 a peer.
+#[derive(Deserialize, ToSchema)]
+pub struct RevokePeer {
+    /// Why (required), e.g. 对方更换了密钥.
+    pub reason: String,
 }
 
 fn view(peer: &Peer, reference: &crate::domain::reference::Reference) -> PeerView {
@@ -53,6 +64,8 @@ fn view(peer: &Peer, reference: &crate::domain::reference::Reference) -> PeerVie
         public_key: peer.public_key.clone(),
         fingerprint: node::fingerprint(&hex::decode(&peer.public_key).unwrap_or_default()),
         added_at: peer.added_at.clone(),
+        revoked_at: peer.revoked_at.clone(),
+        revoked_reason: peer.revoked_reason.clone(),
     }
 }
 
@@ -86,4 +99,24 @@ async fn add_peer(
     })
     .await?;
     Ok((StatusCode::CREATED, Json(shown)))
+}
+
+/// 停用: bundles from the peer are refused and nothing more is exported to it; the registration
+/// and the history stay.
+#[utoipa::path(post, path = "/api/v1/peers/{id}/revoke", tag = "node", params(("id" = String, Path)), request_body = RevokePeer,
+    responses((status = 200, body = PeerView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn revoke_peer(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Json(body): Json<RevokePeer>,
+) -> Result<Json<PeerView>, ApiError> {
+    let store = state.store.clone();
+    let shown = blocking(move || {
+        let reference = store.reference();
+        let peer = store.write(&Actor::user(&ctx.user), |tx| store::peers::revoke(tx, &id, &body.reason))?;
+        Ok(view(&peer, &reference))
+    })
+    .await?;
+    Ok(Json(shown))
 }

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use axum::extract::State as AxumState;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -22,7 +22,11 @@ use super::session::Ctx;
 
 /// The routes of this file.
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(warehouse)).routes(routes!(transfer)).routes(routes!(share))
+    OpenApiRouter::new()
+        .routes(routes!(warehouse))
+        .routes(routes!(transfer))
+        .routes(routes!(share))
+        .routes(routes!(freshness))
 }
 
 /// Plaza sorts.
@@ -186,4 +190,27 @@ async fn share(
 ) -> Result<Json<Paged<ListingView>>, ApiError> {
     let store = state.store.clone();
     Ok(Json(blocking(move || plaza(&store, &ctx, &filter, |l| on_platform(l, Mode::Share))).await?))
+}
+
+/// How fresh the platform plazas are on this node (数据截至).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Freshness {
+    /// The parent node's name; `None` on a node without a parent (the national node).
+    pub parent_name: Option<String>,
+    /// Creation time of the newest bundle taken from the parent (RFC 3339); `None` before the
+    /// first one.
+    pub as_of: Option<String>,
+}
+
+/// 数据截至: the time of the latest bundle from the parent, so users know how fresh the
+/// national view is.
+#[utoipa::path(get, path = "/api/v1/plaza/freshness", tag = "plaza",
+    responses((status = 200, body = Freshness), (status = 403, body = ErrorBody)))]
+async fn freshness(AxumState(state): AxumState<AppState>, _ctx: Ctx) -> Result<Json<Freshness>, ApiError> {
+    let store = state.store.clone();
+    let found = blocking(move || Ok(store.read(store::exchange::parent_as_of)?)).await?;
+    Ok(Json(match found {
+        Some((name, as_of)) => Freshness { parent_name: Some(name), as_of: Some(as_of).filter(|a| !a.is_empty()) },
+        None => Freshness { parent_name: None, as_of: None },
+    }))
 }

@@ -123,6 +123,13 @@ pub fn export(store: &Store, actor: &Actor, key: &SigningKey, peer_id: &str, now
         let me = node::get(tx)?.ok_or_else(|| DomainError::invalid("本节点尚未初始化"))?;
         let peer = peers::get(tx, peer_id)?
             .ok_or_else(|| DomainError::NotFound(format!("对端节点 {peer_id} 尚未登记：请先在“数据交换”中登记")))?;
+        if !peer.active() {
+            return Err(DomainError::conflict(format!(
+                "对端节点 {}（{}）已停用，不再向其导出数据包",
+                peer.name, peer_id
+            ))
+            .into());
+        }
         let c = channel(tx, peer_id)?;
         let mut events = Vec::new();
         for seq in c.out_acked + 1..=c.out_last {
@@ -263,15 +270,31 @@ fn import_one(store: &Store, actor: &Actor, bytes: &[u8], apply: ApplyEvent<'_>,
     let (me, peer) = store.read(|r| Ok((node::get(r)?, peers::get(r, &h.sender)?)))?;
     let me = me.ok_or_else(|| DomainError::invalid("本节点尚未初始化"))?;
     let Some(peer) = peer else {
-        let message = format!("发送节点 {} 未在本节点登记（或已停用），无法核验签名，已拒绝", h.sender);
+        let message = format!(
+            "发送节点 {} 未在本节点登记，无法确认文件来源，已拒绝。如确是上级或下级节点发来的，请先在“数据交换”中登记该节点（与对方电话核对指纹）后再导入",
+            h.sender
+        );
         return refused(store, actor, &h.sender, bytes.len(), message, now);
     };
+    if let Some(at) = &peer.revoked_at {
+        let message = format!(
+            "发送节点 {}（{}）已于 {} 停用（{}），其数据包不再导入，已拒绝",
+            peer.name,
+            peer.node_id,
+            &at[..at.len().min(10)],
+            peer.revoked_reason.as_deref().unwrap_or("")
+        );
+        return refused(store, actor, &peer.node_id, bytes.len(), message, now);
+    }
     let key = peer.verifying_key()?;
     if let Err(e) = signed.verify(&key) {
         return refused(store, actor, &peer.node_id, bytes.len(), e.to_string(), now);
     }
     if h.recipient != me.node_id || h.network != NETWORK {
-        let message = format!("该数据包是发给节点 {} 的，不是本节点（{}），已拒绝", h.recipient, me.node_id);
+        let message = format!(
+            "该数据包是{}发给节点 {} 的，不是发给本节点（{}）的，已拒绝。请把文件交给收件节点，或请{}重新导出给本节点",
+            peer.name, h.recipient, me.node_id, peer.name
+        );
         return refused(store, actor, &peer.node_id, bytes.len(), message, now);
     }
     let expected = match peer.role {
@@ -408,7 +431,7 @@ fn as_of(tx: &Tx, peer: &str, created_at: &str) -> Result<()> {
 /// How fresh the data from the parent is (数据截至): the creation time of the newest bundle
 /// taken from it, with its name; `None` without a parent.
 pub fn parent_as_of(r: &impl Read) -> Result<Option<(String, String)>> {
-    let parent = peers::all(r)?.into_iter().find(|p| p.role == PeerRole::Parent);
+    let parent = peers::active(r)?.into_iter().find(|p| p.role == PeerRole::Parent);
     let Some(parent) = parent else { return Ok(None) };
     Ok(Some((parent.name.clone(), channel(r, &parent.node_id)?.in_as_of)))
 }

@@ -37,7 +37,7 @@ fn unit_name(r: &impl Read, unit_id: &str) -> Result<String> {
 
 fn context(tx: &Tx) -> Result<Option<(Node, Vec<Peer>)>> {
     let Some(me) = node::get(tx)? else { return Ok(None) };
-    let peers = peers::all(tx)?;
+    let peers = peers::active(tx)?;
     Ok(if peers.is_empty() { None } else { Some((me, peers)) })
 }
 

@@ -159,7 +159,7 @@ fn tampered_unknown_and_misaddressed_bundles_are_refused_without_changing_anythi
     let other_province = Node::new(NodeKind::Province, "210000");
     other_province.register(&city, PeerRole::Child);
     let outcome = other_province.import(&bytes);
-    assert!(outcome.result == "refused" && outcome.message.contains("不是本节点"), "{}", outcome.message);
+    assert!(outcome.result == "refused" && outcome.message.contains("不是发给本节点"), "{}", outcome.message);
 
     // The city cannot send the province a downward bundle: roles are checked.
     let outcome = city.import(&bytes);

@@ -4,38 +4,38 @@ use serde_json::{Value, json};
 
 use crate::helpers::*;
 
-fn entry(card_id: &str, national: bool, scope: &str, submit: bool) -> Value {
+pub fn entry(card_id: &str, national: bool, scope: &str, submit: bool) -> Value {
     json!({
         "card_id": card_id, "mode": "transfer", "national": national, "scope": scope, "description": "九成新，可正常使用",
         "condition": "良好", "source": "routine", "contact_name": "王丽", "contact_phone": "024-22861234", "submit": submit
     })
 }
 
-struct Unit {
-    clerk: Session,
-    reviewer: Session,
+pub struct Unit {
+    pub clerk: Session,
+    pub reviewer: Session,
 }
 
-async fn unit(app: &TestApp, admin: &Session, region: &str, code: &str) -> Unit {
+pub async fn unit(app: &TestApp, admin: &Session, region: &str, code: &str) -> Unit {
     app.create_unit(admin, region, code, &format!("单位{code}")).await;
     let login = format!("{region}{code}");
     Unit { clerk: app.login_first_time(&format!("{login}jb")).await, reviewer: app.login_first_time(&login).await }
 }
 
-async fn idle_card(clerk: &Session, code: &str) -> String {
+pub async fn idle_card(clerk: &Session, code: &str) -> String {
     let (status, card) =
         clerk.post("/api/v1/cards", &card_body(code, "台式计算机", "A02010105", 1, 568_000, 120_000, "idle")).await;
     assert_eq!(status, StatusCode::CREATED, "{card}");
     card["id"].as_str().unwrap().to_owned()
 }
 
-async fn listed(clerk: &Session, body: Value) -> String {
+pub async fn listed(clerk: &Session, body: Value) -> String {
     let (status, listing) = clerk.post("/api/v1/listings", &body).await;
     assert_eq!(status, StatusCode::CREATED, "{listing}");
     listing["id"].as_str().unwrap().to_owned()
 }
 
-async fn decide(session: &Session, path: &str, decision: &str) -> (StatusCode, Value) {
+pub async fn decide(session: &Session, path: &str, decision: &str) -> (StatusCode, Value) {
     session
         .post(
             path,

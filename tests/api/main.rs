@@ -7,6 +7,7 @@ mod demands;
 mod demo_numbers;
 mod exchange;
 mod federation;
+mod federation_http;
 mod helpers;
 mod http_basics;
 mod import;

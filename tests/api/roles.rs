@@ -63,6 +63,7 @@ fn table() -> Vec<Route> {
         route(Method::PUT, "/api/v1/settings", Only(&[Admin])),
         route(Method::GET, "/api/v1/peers", Only(&[Admin])),
         route(Method::POST, "/api/v1/peers", Only(&[Admin])),
+        route(Method::POST, "/api/v1/peers/{id}/revoke", Only(&[Admin])),
         route(Method::POST, "/api/v1/bundles/export", Only(&[Admin])),
         route(Method::POST, "/api/v1/bundles/inspect", Only(&[Admin])),
         route(Method::POST, "/api/v1/bundles/import", Only(&[Admin])),
@@ -140,6 +141,11 @@ fn table() -> Vec<Route> {
         route(
             Method::GET,
             "/api/v1/plaza/demand",
+            Only(&[Clerk, Reviewer, OtherClerk, Authority, OtherAuthority, Province, National]),
+        ),
+        route(
+            Method::GET,
+            "/api/v1/plaza/freshness",
             Only(&[Clerk, Reviewer, OtherClerk, Authority, OtherAuthority, Province, National]),
         ),
         route(

@@ -13,6 +13,8 @@ fn peer(id: &str, role: PeerRole, code: &str) -> Peer {
         public_key: String::new(),
         name: id.into(),
         added_at: String::new(),
+        revoked_at: None,
+        revoked_reason: None,
     }
 }
 

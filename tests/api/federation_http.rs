@@ -1,0 +1,171 @@
+//! Issue 5, "done when": three real servers — a city (沈阳), its province (辽宁) and the national
+//! node — exchange files through the 数据交换 API only, and a listing and a demand travel up and
+//! back down as the notice describes; re-imports are harmless; a flipped bit, an unknown sender,
+//! a file for another node and a file from a 停用 peer are refused with plain messages.
+
+use gongwucang::domain::node::NodeKind;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::helpers::*;
+use crate::listings::{decide, entry, idle_card, listed, unit};
+
+async fn register(admin: &Session, other: &TestApp, role: &str, name: &str) {
+    let (_, n) = other.anonymous().node().await;
+    let (status, body) = admin
+        .post(
+            "/api/v1/peers",
+            &json!({"role": role, "node_id": n["node_id"], "public_key": n["public_key"], "name": name}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+}
+
+async fn node_id(app: &TestApp) -> String {
+    app.anonymous().node().await.1["node_id"].as_str().unwrap().to_owned()
+}
+
+async fn export(admin: &Session, to: &TestApp) -> Vec<u8> {
+    let (status, _, bytes) = admin.post_for_file("/api/v1/bundles/export", &json!({"to": node_id(to).await})).await;
+    assert_eq!(status, StatusCode::OK);
+    bytes
+}
+
+async fn import(admin: &Session, bytes: &[u8]) -> Value {
+    let (status, outcome) = admin.upload("/api/v1/bundles/import", "x.gwcb", bytes.to_vec()).await;
+    assert_eq!(status, StatusCode::OK, "{outcome}");
+    outcome
+}
+
+async fn user(app: &TestApp, admin: &Session, username: &str, role: &str, region: &str) -> Session {
+    let body =
+        json!({"username": username, "name": username, "role": role, "region": region, "password": "Start2025x"});
+    let (status, created) = admin.create_user(&body).await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let session = app.login(username, "Start2025x").await;
+    session.change_password("Start2025x", CHANGED).await;
+    session
+}
+
+fn ids(page: &Value) -> Vec<String> {
+    page["items"].as_array().unwrap().iter().map(|i| i["id"].as_str().unwrap().to_owned()).collect()
+}
+
+#[tokio::test]
+async fn a_listing_and_a_demand_travel_up_and_back_down_between_three_servers() {
+    let city = spawn_app().await;
+    let province = spawn_node(NodeKind::Province, "210000").await;
+    let national = spawn_node(NodeKind::National, "100000").await;
+    let (city_admin, province_admin, national_admin) =
+        (city.admin().await, province.admin().await, national.admin().await);
+    register(&city_admin, &province, "parent", "辽宁省财政厅").await;
+    register(&province_admin, &city, "child", "沈阳市财政局").await;
+    register(&province_admin, &national, "parent", "财政部").await;
+    register(&national_admin, &province, "child", "辽宁省财政厅").await;
+
+    // 沈阳: a clerk lists a computer for the national platform; reviewer and authority approve.
+    let u = unit(&city, &city_admin, "210102", "001001").await;
+    let authority = user(&city, &city_admin, "czj", "authority", "210100").await;
+    let id = listed(&u.clerk, entry(&idle_card(&u.clerk, "ZC1").await, true, "national", true)).await;
+    decide(&u.reviewer, &format!("/api/v1/listings/{id}/review"), "approve").await;
+    let (status, body) = authority
+        .post(&format!("/api/v1/listings/{id}/authority-review"), &json!({"decision": "approve", "scope": "national"}))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    // And publishes a demand for the whole country (报送至中央).
+    let (status, need) = u
+        .clerk
+        .post(
+            "/api/v1/demands",
+            &json!({"category": "A02021003", "name": "A4黑白打印机", "quantity": 2, "expected_on": "2027-03-01",
+                    "contact_name": "李娜", "contact_phone": "024-22861234", "scope": "national", "submit": true}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{need}");
+    let need_id = need["id"].as_str().unwrap().to_owned();
+    let (status, body) =
+        u.reviewer.post(&format!("/api/v1/demands/{need_id}/submit"), &json!({"scope": "national"})).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+
+    // Up to the province, where 省财政厅 reviews it.
+    let up = export(&city_admin, &province).await;
+    let outcome = import(&province_admin, &up).await;
+    assert_eq!((outcome["result"].as_str(), outcome["events"].as_u64()), (Some("applied"), Some(2)), "{outcome}");
+    assert_eq!(import(&province_admin, &up).await["result"], "already_imported", "re-importing is harmless");
+    let czt = user(&province, &province_admin, "czt", "province", "210000").await;
+    let city_node = node_id(&city).await;
+    let remote = format!("{id}@{city_node}");
+    let pending = czt.get("/api/v1/listings?national_state=pending_province").await.1;
+    assert_eq!(ids(&pending), std::slice::from_ref(&remote), "the city's listing waits for 报送至中央");
+    assert_eq!(pending["items"][0]["unit_name"], "单位001001");
+    assert_eq!(pending["items"][0]["origin"]["node"], city_node);
+    assert_eq!(czt.todo().await.1["items"][0]["count"], 1, "{}", czt.todo().await.1);
+    let (status, body) = decide(&czt, &format!("/api/v1/listings/{remote}/submit-central"), "approve").await;
+    assert_eq!((status, body["national_state"].as_str()), (StatusCode::OK, Some("published_national")), "{body}");
+
+    // Up to the national platform: the listing in its 调剂广场, the demand in its 需求广场.
+    let to_national = export(&province_admin, &national).await;
+    assert_eq!(import(&national_admin, &to_national).await["result"], "applied");
+    let mof = user(&national, &national_admin, "mof", "national", "100000").await;
+    let plaza = mof.get("/api/v1/plaza/transfer").await.1;
+    assert_eq!(ids(&plaza), std::slice::from_ref(&remote));
+    assert_eq!(plaza["items"][0]["card"]["name"], "台式计算机");
+    let demands = mof.get("/api/v1/plaza/demand").await.1;
+    assert_eq!(ids(&demands), [format!("{need_id}@{city_node}")], "{demands}");
+    assert_eq!(
+        mof.get("/api/v1/plaza/freshness").await.1["parent_name"],
+        Value::Null,
+        "the national node has no parent"
+    );
+
+    // Back down to the city: the decision, and how fresh its view is.
+    let down = export(&province_admin, &city).await;
+    assert_eq!(import(&city_admin, &down).await["result"], "applied");
+    let mine = u.clerk.get(&format!("/api/v1/listings/{id}")).await.1;
+    assert_eq!(mine["national_state"], "published_national", "{mine}");
+    assert_eq!(ids(&u.clerk.get("/api/v1/plaza/transfer").await.1), std::slice::from_ref(&id));
+    let fresh = u.clerk.get("/api/v1/plaza/freshness").await.1;
+    assert_eq!(fresh["parent_name"], "辽宁省财政厅");
+    assert!(fresh["as_of"].as_str().is_some_and(|t| t.starts_with("20")), "{fresh}");
+
+    // Files that must be refused, each with a message a clerk understands.
+    let mut flipped = down.clone();
+    let at = flipped.len() / 2;
+    flipped[at] ^= 0x10;
+    let outcome = import(&city_admin, &flipped).await;
+    assert_eq!(outcome["result"], "refused");
+    assert!(outcome["message"].as_str().unwrap().contains("重新拷贝"), "{outcome}");
+    let from_national = export(&national_admin, &province).await;
+    let outcome = import(&city_admin, &from_national).await;
+    assert_eq!(outcome["result"], "refused");
+    assert!(outcome["message"].as_str().unwrap().contains("未在本节点登记"), "unknown sender: {outcome}");
+    let stranger = spawn_node(NodeKind::Local, "210200").await;
+    let stranger_admin = stranger.admin().await;
+    register(&stranger_admin, &province, "parent", "辽宁省财政厅").await;
+    let outcome = import(&stranger_admin, &down).await;
+    assert_eq!(outcome["result"], "refused");
+    assert!(outcome["message"].as_str().unwrap().contains("不是发给本节点"), "{outcome}");
+
+    // The city withdraws: gone from the national plaza once the files have travelled.
+    u.clerk.post(&format!("/api/v1/listings/{id}/exit"), &json!({"reason": "本单位自用"})).await;
+    decide(&u.reviewer, &format!("/api/v1/listings/{id}/review"), "approve").await;
+    let (status, body) = u.clerk.post(&format!("/api/v1/listings/{id}/cancel"), &json!({})).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(import(&province_admin, &export(&city_admin, &province).await).await["result"], "applied");
+    assert_eq!(import(&national_admin, &export(&province_admin, &national).await).await["result"], "applied");
+    assert!(ids(&mof.get("/api/v1/plaza/transfer").await.1).is_empty());
+
+    // 停用: the province stops trusting the city's key.
+    let (status, body) =
+        province_admin.post(&format!("/api/v1/peers/{city_node}/revoke"), &json!({"reason": "对方更换了密钥"})).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(body["revoked_at"].is_string());
+    let outcome = import(&province_admin, &export(&city_admin, &province).await).await;
+    assert_eq!(outcome["result"], "refused");
+    assert!(outcome["message"].as_str().unwrap().contains("停用"), "{outcome}");
+    let (status, body) = province_admin.post("/api/v1/bundles/export", &json!({"to": city_node})).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    let (status, _) =
+        province_admin.post(&format!("/api/v1/peers/{city_node}/revoke"), &json!({"reason": "再次"})).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+}
