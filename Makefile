@@ -8,7 +8,7 @@ BIN_DEBUG := target/debug/gongwucang
 BIN_RELEASE := target/release/gongwucang
 WEB_SOURCES := $(shell find web/src web/public -type f 2>/dev/null) web/index.html web/vite.config.js web/package.json
 
-.PHONY: run test web check lint unit-test browser-test system-deps clean
+.PHONY: run test web check lint unit-test browser-test system-deps fuzz clean
 
 ## make run: build the web UI and a release binary, create the demo node once, serve it.
 run: web
@@ -41,6 +41,13 @@ tests/browser/node_modules/.package-lock.json: tests/browser/package-lock.json
 browser-test: web system-deps tests/browser/node_modules/.package-lock.json
 	cargo build
 	GWC_BIN=$(BIN_DEBUG) node --test tests/browser/
+
+## make fuzz: the bundle decoder under libFuzzer for FUZZ_SECONDS (default 120), starting from the
+## committed corpus (fuzz/corpus/bundle); needs the nightly toolchain, installs cargo-fuzz.
+FUZZ_SECONDS ?= 120
+fuzz:
+	@command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
+	cd fuzz && cargo +nightly fuzz run bundle corpus/bundle -- -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=1024
 
 # Debian's chromium and a Chinese font for the browser tests (installed when run as root).
 system-deps:

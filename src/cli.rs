@@ -324,9 +324,13 @@ fn bundle_export_command(data: &Path, to: &str, out: &Path) -> anyhow::Result<()
     let store = initialised_store(data)?;
     let node = store.node()?.context("本节点尚未初始化")?;
     let key = keys::load_checked(data, &node.public_key)?;
+    eprintln!("正在汇总发给 {to} 的事件并压缩、签名……");
+    let started = std::time::Instant::now();
     let bytes =
         crate::store::exchange::export(&store, &Actor::system(), &key, to, &crate::domain::clock::now_rfc3339())?;
+    eprintln!("正在写入 {}（{}）……", out.display(), size(bytes.len()));
     std::fs::write(out, &bytes).with_context(|| format!("无法写入 {}", out.display()))?;
+    eprintln!("用时 {:.1} 秒", started.elapsed().as_secs_f64());
     let header = crate::federation::bundle::read_header(&bytes, &Default::default())?.header;
     println!("已导出数据包 {}（{} 字节）：{}", out.display(), bytes.len(), header.summary);
     Ok(())
@@ -335,9 +339,26 @@ fn bundle_export_command(data: &Path, to: &str, out: &Path) -> anyhow::Result<()
 fn bundle_import_command(data: &Path, file: &Path) -> anyhow::Result<()> {
     let store = initialised_store(data)?;
     let bytes = std::fs::read(file).with_context(|| format!("无法读取 {}", file.display()))?;
-    let apply: crate::store::exchange::ApplyEvent<'_> = &crate::store::relay::apply;
+    let total = crate::federation::bundle::read_header(&bytes, &Default::default())
+        .map(|s| (s.header.last + 1).saturating_sub(s.header.first))
+        .unwrap_or(0);
+    eprintln!("正在校验数据包 {}（{}，{total} 条事件）的签名和内容……", file.display(), size(bytes.len()));
+    let applied = std::cell::Cell::new(0u64);
+    let progress =
+        |tx: &crate::store::Tx, peer: &crate::domain::peer::Peer, event: &crate::federation::bundle::Event| {
+            applied.set(applied.get() + 1);
+            let n = applied.get();
+            if n == 1 || n.is_multiple_of(1000) || n == total {
+                eprint!("\r正在导入事件 {n} / {total}");
+            }
+            crate::store::relay::apply(tx, peer, event)
+        };
+    let apply: crate::store::exchange::ApplyEvent<'_> = &progress;
     let outcome =
         crate::store::exchange::import(&store, &Actor::system(), &bytes, apply, &crate::domain::clock::now_rfc3339())?;
+    if applied.get() > 0 {
+        eprintln!();
+    }
     println!("{}", outcome.message);
     if outcome.result == "refused" {
         bail!("数据包未导入");
@@ -379,8 +400,17 @@ fn bundle_inspect_command(file: &Path, data: Option<&Path>) -> anyhow::Result<()
         bail!("{problem}");
     }
     for (kind, n) in &inspection.counts {
-        println!("  {kind}：{n} 条");
+        println!("  {}（{kind}）：{n} 条", crate::store::exchange::kind_label(kind));
     }
     println!("照片：{} 张", inspection.photos);
     Ok(())
+}
+
+/// A byte count for people: 812 字节, 3.4 KB, 12.5 MB.
+fn size(bytes: usize) -> String {
+    match bytes {
+        0..1024 => format!("{bytes} 字节"),
+        1024..1_048_576 => format!("{:.1} KB", bytes as f64 / 1024.0),
+        _ => format!("{:.1} MB", bytes as f64 / 1_048_576.0),
+    }
 }

@@ -169,3 +169,153 @@ async fn a_listing_and_a_demand_travel_up_and_back_down_between_three_servers() 
         province_admin.post(&format!("/api/v1/peers/{city_node}/revoke"), &json!({"reason": "再次"})).await;
     assert_eq!(status, StatusCode::CONFLICT);
 }
+
+const BIN: &str = env!("CARGO_BIN_EXE_gongwucang");
+
+fn cli(args: &[&str]) -> (bool, String) {
+    let out = std::process::Command::new(BIN).args(args).env("RUST_LOG", "warn").output().unwrap();
+    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    (out.status.success(), text)
+}
+
+fn path(dir: &tempfile::TempDir) -> &str {
+    dir.path().to_str().unwrap()
+}
+
+/// `init`, then `key show` read back: (node id, public key).
+fn cli_node(dir: &tempfile::TempDir, kind: &str, region: &str, name: &str) -> (String, String) {
+    let (ok, out) = cli(&[
+        "init",
+        "--data",
+        path(dir),
+        "--kind",
+        kind,
+        "--region",
+        region,
+        "--name",
+        name,
+        "--admin-password",
+        ADMIN_PASSWORD,
+    ]);
+    assert!(ok, "{out}");
+    let (ok, shown) = cli(&["key", "show", "--data", path(dir)]);
+    assert!(ok, "{shown}");
+    let field = |label: &str| shown.lines().find_map(|l| l.strip_prefix(label)).unwrap().trim().to_owned();
+    (field("节点编号："), field("公钥："))
+}
+
+fn cli_peer(dir: &tempfile::TempDir, role: &str, (node, key): &(String, String)) {
+    let (ok, out) = cli(&["peer", "add", "--data", path(dir), "--role", role, "--node", node, "--key", key]);
+    assert!(ok, "{out}");
+}
+
+/// Carries a file by hand: `bundle export` on one folder, `bundle import` on the other.
+fn cli_carry(from: &tempfile::TempDir, to: &tempfile::TempDir, to_id: &str, file: &std::path::Path) -> String {
+    let (ok, out) = cli(&["bundle", "export", "--data", path(from), "--to", to_id, "--out", file.to_str().unwrap()]);
+    assert!(ok, "{out}");
+    let (ok, out) = cli(&["bundle", "import", "--data", path(to), file.to_str().unwrap()]);
+    assert!(ok, "{out}");
+    out
+}
+
+#[tokio::test]
+async fn three_data_folders_made_on_the_command_line_exchange_files_by_hand() {
+    let (c, p, n, files) = (
+        tempfile::tempdir().unwrap(),
+        tempfile::tempdir().unwrap(),
+        tempfile::tempdir().unwrap(),
+        tempfile::tempdir().unwrap(),
+    );
+    let city_id = cli_node(&c, "local", "210100", "沈阳市财政局公物仓");
+    let province_id = cli_node(&p, "province", "210000", "辽宁省财政厅");
+    let national_id = cli_node(&n, "national", "100000", "财政部");
+    cli_peer(&c, "parent", &province_id);
+    cli_peer(&p, "child", &city_id);
+    cli_peer(&p, "parent", &national_id);
+    cli_peer(&n, "child", &province_id);
+
+    // 沈阳: a listing and a demand for the whole country, approved locally.
+    let city = start(c).await;
+    let admin = city.admin().await;
+    let u = unit(&city, &admin, "210102", "001001").await;
+    let authority = user(&city, &admin, "czj", "authority", "210100").await;
+    let id = listed(&u.clerk, entry(&idle_card(&u.clerk, "ZC1").await, true, "national", true)).await;
+    decide(&u.reviewer, &format!("/api/v1/listings/{id}/review"), "approve").await;
+    authority
+        .post(&format!("/api/v1/listings/{id}/authority-review"), &json!({"decision": "approve", "scope": "national"}))
+        .await;
+    let (_, need) = u
+        .clerk
+        .post(
+            "/api/v1/demands",
+            &json!({"category": "A02021003", "name": "A4黑白打印机", "quantity": 2, "expected_on": "2027-03-01",
+                    "contact_name": "李娜", "contact_phone": "024-22861234", "scope": "national", "submit": true}),
+        )
+        .await;
+    let need_id = need["id"].as_str().unwrap().to_owned();
+    u.reviewer.post(&format!("/api/v1/demands/{need_id}/submit"), &json!({"scope": "national"})).await;
+    let c = city.stop().await;
+
+    // By hand to the province: inspect first, then import; importing again changes nothing.
+    let up = files.path().join("沈阳-辽宁.gwcb");
+    let (ok, out) =
+        cli(&["bundle", "export", "--data", path(&c), "--to", &province_id.0, "--out", up.to_str().unwrap()]);
+    assert!(ok, "{out}");
+    let (ok, out) = cli(&["bundle", "inspect", up.to_str().unwrap(), "--data", path(&p)]);
+    assert!(ok && out.contains("签名：有效") && out.contains("入仓资产（listing）：1 条"), "{out}");
+    assert!(out.contains("需求（demand）：1 条"), "{out}");
+    let (ok, out) = cli(&["bundle", "import", "--data", path(&p), up.to_str().unwrap()]);
+    assert!(ok && out.contains("已导入对方第 1–2 条事件"), "{out}");
+    let (ok, out) = cli(&["bundle", "import", "--data", path(&p), up.to_str().unwrap()]);
+    assert!(ok && out.contains("此前均已导入"), "{out}");
+
+    // 辽宁省财政厅 报送至中央.
+    let province = start(p).await;
+    let province_admin = province.admin().await;
+    let czt = user(&province, &province_admin, "czt", "province", "210000").await;
+    let remote = format!("{id}@{}", city_id.0);
+    let (status, body) = decide(&czt, &format!("/api/v1/listings/{remote}/submit-central"), "approve").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let p = province.stop().await;
+
+    // Up to the national node, back down to the city.
+    cli_carry(&p, &n, &national_id.0, &files.path().join("辽宁-财政部.gwcb"));
+    let down = files.path().join("辽宁-沈阳.gwcb");
+    cli_carry(&p, &c, &city_id.0, &down);
+    let national = start(n).await;
+    let mof = user(&national, &national.admin().await, "mof", "national", "100000").await;
+    assert_eq!(ids(&mof.get("/api/v1/plaza/transfer").await.1), std::slice::from_ref(&remote));
+    assert_eq!(ids(&mof.get("/api/v1/plaza/demand").await.1), [format!("{need_id}@{}", city_id.0)]);
+    let n = national.stop().await;
+    let city = start(c).await;
+    let clerk = city.login("210102001001jb", CHANGED).await;
+    assert_eq!(clerk.get(&format!("/api/v1/listings/{id}")).await.1["national_state"], "published_national");
+    assert!(clerk.get("/api/v1/plaza/freshness").await.1["as_of"].is_string());
+    let c = city.stop().await;
+
+    // What must be refused, on the command line too.
+    let mut bytes = std::fs::read(&down).unwrap();
+    let at = bytes.len() - 10;
+    bytes[at] ^= 4;
+    let flipped = files.path().join("flipped.gwcb");
+    std::fs::write(&flipped, bytes).unwrap();
+    let (ok, out) = cli(&["bundle", "import", "--data", path(&c), flipped.to_str().unwrap()]);
+    assert!(!ok && out.contains("重新拷贝"), "{out}");
+    let (ok, out) =
+        cli(&["bundle", "import", "--data", path(&c), files.path().join("辽宁-财政部.gwcb").to_str().unwrap()]);
+    assert!(!ok && out.contains("不是发给本节点"), "{out}");
+    let from_national = files.path().join("财政部-辽宁.gwcb");
+    let (ok, out) = cli(&[
+        "bundle",
+        "export",
+        "--data",
+        path(&n),
+        "--to",
+        &province_id.0,
+        "--out",
+        from_national.to_str().unwrap(),
+    ]);
+    assert!(ok, "{out}");
+    let (ok, out) = cli(&["bundle", "import", "--data", path(&c), from_national.to_str().unwrap()]);
+    assert!(!ok && out.contains("未在本节点登记"), "{out}");
+}

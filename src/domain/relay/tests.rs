@@ -158,3 +158,115 @@ fn ids_carry_their_node() {
     assert_eq!(own_id(&wire, "210100-3fa2c91b"), Some("L12"));
     assert_eq!(own_id(&wire, "210200-3fa2c91b"), None);
 }
+
+/// A v1 bundle as a city sends it up: a listing with its card and photo, and a demand. The file
+/// in `fixtures/bundles/` was written by this release (`GWC_WRITE_GOLDEN=1 cargo test golden`);
+/// every later release must write the same bytes from the same records and read the records
+/// back from it unchanged.
+#[test]
+fn the_golden_listing_bundle_decodes_into_todays_records() {
+    use crate::domain::card::CardFields;
+    use crate::federation::bundle::{self, Direction, Envelope, GENESIS, Limits};
+    use ed25519_dalek::SigningKey;
+
+    let node = "210100-3fa2c91b";
+    let mut l = listing(Scope::National, NationalState::PendingProvince);
+    l.published_at = Some("2026-11-20T02:00:00Z".into());
+    l.updated_at = "2026-11-21T02:00:00Z".into();
+    let mut card = CardFields {
+        asset_code: "ZC2019240031".into(),
+        name: "台式计算机".into(),
+        category: "A02010105".into(),
+        spec: "i5-8500/8G/256G".into(),
+        brand: "联想".into(),
+        quantity: 1,
+        measure_unit: "台".into(),
+        acquired_on: "2019-06-01".into(),
+        original_value_fen: 568_000,
+        net_value_fen: 120_000,
+        status: crate::domain::card::CardStatus::Idle,
+        shared: false,
+        location_id: Some("loc1".into()),
+        using_department: "办公室".into(),
+        custodian: "张三".into(),
+        lease_end_on: None,
+    }
+    .into_card("c1".into(), "u1".into(), "2026-01-01T00:00:00Z".into());
+    let photo_bytes = b"\xff\xd8 golden photo \xff\xd9".to_vec();
+    card.photos.push(crate::domain::photo::Photo {
+        hash: hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&photo_bytes)),
+        width: 1600,
+        height: 1200,
+        flags: Vec::new(),
+    });
+    let shared = SharedListing {
+        listing: outgoing_listing(&l, node, "沈阳市财政局公物仓", "和平区教育局"),
+        card: shared_card(&card, node),
+    };
+    let demand = Demand {
+        id: "D1".into(),
+        unit_id: "u1".into(),
+        unit_region: region("210102"),
+        unit_department: "和平区教育局".into(),
+        fields: crate::domain::demand::DemandFields {
+            category: "A02021003".into(),
+            name: "A4黑白打印机".into(),
+            quantity: 2,
+            indicators: vec![crate::domain::demand::Indicator {
+                key: "打印速度".into(), value: "≥ 30 页/分".into()
+            }],
+            budget_per_unit_fen: 150_000,
+            expected_on: "2027-03-01".into(),
+            contact_name: "李娜".into(),
+            contact_phone: "024-22861234".into(),
+            scope: Scope::National,
+        },
+        state: DemandState::Published,
+        close_reason: None,
+        reason: None,
+        created_at: "2026-11-22T02:00:00Z".into(),
+        published_at: Some("2026-11-22T03:00:00Z".into()),
+        updated_at: "2026-11-22T03:00:00Z".into(),
+        matches_seen_at: None,
+        origin: None,
+        sent_to: Vec::new(),
+    };
+    let shared_demand =
+        SharedDemand { demand: outgoing_demand(&demand, node, "沈阳市财政局公物仓", "和平区教育局") };
+    let events = bundle::chain(
+        GENESIS,
+        1,
+        vec![
+            (LISTING.into(), l.updated_at.clone(), serde_json::to_value(&shared).unwrap()),
+            (DEMAND.into(), demand.updated_at.clone(), serde_json::to_value(&shared_demand).unwrap()),
+        ],
+    );
+    let envelope = Envelope {
+        sender: node.into(),
+        recipient: "210000-8d01e4a7".into(),
+        network: "gongwucang-cn".into(),
+        direction: Direction::Up,
+        prev_hash: GENESIS,
+        first: 1,
+        ack: 0,
+        created_at: "2026-11-27T08:00:00Z".into(),
+        summary: "事件 2 条（第 1–2 条：入仓资产 1、需求 1），照片 1 张，确认已接收对方事件至第 0 条".into(),
+    };
+    let written =
+        bundle::write(&envelope, &events, std::slice::from_ref(&photo_bytes), &SigningKey::from_bytes(&[7; 32]));
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/bundles/golden-v1-listing.gwcb");
+    if std::env::var_os("GWC_WRITE_GOLDEN").is_some() {
+        std::fs::write(&path, &written).unwrap();
+    }
+    let golden = std::fs::read(&path).unwrap();
+    assert_eq!(written, golden, "today's records write the frozen bytes");
+    let signed = bundle::read_header(&golden, &Limits::default()).unwrap();
+    signed.verify(&SigningKey::from_bytes(&[7; 32]).verifying_key()).unwrap();
+    let contents = bundle::open(&golden, &signed).unwrap();
+    let back: SharedListing = serde_json::from_value(contents.events[0].body.clone()).unwrap();
+    assert_eq!(back, shared);
+    assert_eq!((back.listing.id.as_str(), back.card.custodian.as_str()), ("L1@210100-3fa2c91b", ""));
+    let back: SharedDemand = serde_json::from_value(contents.events[1].body.clone()).unwrap();
+    assert_eq!(back, shared_demand);
+    assert_eq!(contents.photos, [photo_bytes]);
+}
