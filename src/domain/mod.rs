@@ -12,6 +12,8 @@ pub mod clock;
 pub mod demand;
 /// Error type of the rules: invalid input, refusal, missing object, state conflict.
 pub mod error;
+/// The figures a node reports upward (上报统计数据).
+pub mod figures;
 /// Ledger import rules: column headers and row parsing.
 pub mod ledger;
 /// Listings: the warehouse and platform tracks, one transition function, plaza visibility.

@@ -85,11 +85,13 @@ pub enum Action {
     PeersManage,
     /// `GET /units/directory`: the node's unit names, for picking a receiving unit.
     UnitsDirectory,
+    /// `GET /reports/nodes`: the figures of this node and those reported from below.
+    FiguresRead,
 }
 
 impl Action {
     /// Every action, for listing permissions.
-    pub const ALL: [Action; 35] = [
+    pub const ALL: [Action; 36] = [
         Self::SessionRead,
         Self::PasswordChange,
         Self::TodoRead,
@@ -125,6 +127,7 @@ impl Action {
         Self::SettingsManage,
         Self::PeersManage,
         Self::UnitsDirectory,
+        Self::FiguresRead,
     ];
 
     /// The name the UI receives in `permissions`.
@@ -165,6 +168,7 @@ impl Action {
             Self::SettingsManage => "settings.manage",
             Self::PeersManage => "peers.manage",
             Self::UnitsDirectory => "units.directory",
+            Self::FiguresRead => "figures.read",
         }
     }
 
@@ -193,6 +197,7 @@ impl Action {
             Self::ListingsAuthorityReview => role == Authority,
             Self::ListingsSubmitCentral => role == Province,
             Self::PlazaRead | Self::ListingsView => matches!(role, Clerk | Reviewer | Authority | Province | National),
+            Self::FiguresRead => matches!(role, Admin | Province | National),
         }
     }
 
@@ -276,6 +281,7 @@ pub const ROUTES: &[(&str, &str, Action)] = &[
     ("POST", "/api/v1/bundles/inspect", Action::PeersManage),
     ("POST", "/api/v1/bundles/import", Action::PeersManage),
     ("GET", "/api/v1/bundles", Action::PeersManage),
+    ("GET", "/api/v1/reports/nodes", Action::FiguresRead),
 ];
 
 /// The action of a route (`path` as the router matched it, e.g. `/api/v1/units/{id}`).

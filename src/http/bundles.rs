@@ -92,6 +92,10 @@ pub struct InspectView {
     pub sender_fingerprint: Option<String>,
     /// Signature checked with the registered key (absent: unknown sender).
     pub signature_valid: Option<bool>,
+    /// When the registered sender was 停用: the import will refuse the bundle.
+    pub sender_revoked_at: Option<String>,
+    /// Why it was 停用.
+    pub sender_revoked_reason: Option<String>,
     /// Events by kind.
     pub counts: std::collections::BTreeMap<String, u64>,
     /// Photo blobs.
@@ -126,6 +130,8 @@ async fn inspect(
             sender_name: i.sender_name,
             sender_fingerprint: i.sender_fingerprint,
             signature_valid: i.signature_valid,
+            sender_revoked_at: i.sender_revoked_at,
+            sender_revoked_reason: i.sender_revoked_reason,
             counts: i.counts,
             photos: i.photos,
             problem: i.problem,

@@ -34,6 +34,8 @@ pub mod demands;
 pub mod error;
 /// Extractors with our error shape; paging.
 pub mod extract;
+/// 上报统计数据: figures of this node and the nodes below.
+pub mod figures;
 /// Ledger import and template.
 pub mod import;
 /// Listings and their approvals.
@@ -132,6 +134,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(mine::router())
         .merge(peers::router())
         .merge(bundles::router())
+        .merge(figures::router())
 }
 
 /// The whole application: API, OpenAPI document, UI, headers and limits.

@@ -130,6 +130,9 @@ pub fn export(store: &Store, actor: &Actor, key: &SigningKey, peer_id: &str, now
             ))
             .into());
         }
+        if peer.role == PeerRole::Parent {
+            super::relay::report_figures(tx, &me, &peer, now)?;
+        }
         let c = channel(tx, peer_id)?;
         let mut events = Vec::new();
         for seq in c.out_acked + 1..=c.out_last {
@@ -148,7 +151,7 @@ pub fn export(store: &Store, actor: &Actor, key: &SigningKey, peer_id: &str, now
         let photos = {
             let table = tx.raw().open_table(PHOTOS)?;
             let mut blobs = Vec::new();
-            for hash in super::relay::photos_of(&events) {
+            for hash in super::relay::photos_of(&events, &peer.node_id) {
                 if let Some(bytes) = table.get(hash.as_str())? {
                     blobs.push(bytes.value().to_vec());
                 }
@@ -164,13 +167,12 @@ pub fn export(store: &Store, actor: &Actor, key: &SigningKey, peer_id: &str, now
             }
             let kinds: Vec<String> = kinds.iter().map(|(k, n)| format!("{k} {n}")).collect();
             let photos = if photos.is_empty() { String::new() } else { format!("，照片 {} 张", photos.len()) };
-            format!(
-                "事件 {} 条（第 {}–{} 条：{}）{photos}",
-                events.len(),
-                c.out_acked + 1,
-                c.out_last,
-                kinds.join("、")
-            )
+            let range = if events.len() == 1 {
+                format!("第 {} 条", c.out_last)
+            } else {
+                format!("第 {}–{} 条", c.out_acked + 1, c.out_last)
+            };
+            format!("事件 {} 条（{range}：{}）{photos}", events.len(), kinds.join("、"))
         };
         let summary = format!("{carried}，确认已接收对方事件至第 {} 条", c.in_applied);
         let envelope = Envelope {
@@ -217,6 +219,7 @@ pub fn kind_label(kind: &str) -> &'static str {
     match kind {
         crate::domain::relay::LISTING => "入仓资产",
         crate::domain::relay::DEMAND => "需求",
+        crate::domain::figures::FIGURES => "统计数据",
         _ => "其他",
     }
 }
@@ -396,7 +399,13 @@ fn import_one(store: &Store, actor: &Actor, bytes: &[u8], apply: ApplyEvent<'_>,
                 tx.put(CHANNELS, &peer.node_id, &c)?;
                 acknowledge(tx, &peer.node_id, h.ack)?;
                 as_of(tx, &peer.node_id, &h.created_at)?;
-                let mut message = format!("已导入对方第 {}–{} 条事件，共 {n} 条", events[0].seq, h.last);
+                let mut kinds = std::collections::BTreeMap::<&str, u64>::new();
+                for e in &events {
+                    *kinds.entry(kind_label(&e.kind)).or_default() += 1;
+                }
+                let kinds: Vec<String> = kinds.iter().map(|(k, n)| format!("{k} {n}")).collect();
+                let mut message =
+                    format!("已导入对方第 {}–{} 条事件，共 {n} 条（{}）", events[0].seq, h.last, kinds.join("、"));
                 if !skipped.is_empty() {
                     message.push_str(&format!("；其中 {} 条未采用：{}", skipped.len(), skipped.join("；")));
                 }
@@ -488,6 +497,10 @@ pub struct Inspection {
     pub sender_fingerprint: Option<String>,
     /// Whether the signature verifies with the registered sender's key (`None`: sender unknown).
     pub signature_valid: Option<bool>,
+    /// When the registered sender was 停用 (its bundles are refused), RFC 3339.
+    pub sender_revoked_at: Option<String>,
+    /// Why it was 停用.
+    pub sender_revoked_reason: Option<String>,
     /// Events by kind.
     pub counts: std::collections::BTreeMap<String, u64>,
     /// Photo blobs.
@@ -533,6 +546,8 @@ pub fn inspect_with(
             .as_ref()
             .map(|p| crate::domain::node::fingerprint(&hex::decode(&p.public_key).unwrap_or_default())),
         signature_valid,
+        sender_revoked_at: peer.as_ref().and_then(|p| p.revoked_at.clone()),
+        sender_revoked_reason: peer.as_ref().and_then(|p| p.revoked_reason.clone()),
         counts,
         photos,
         problem,

@@ -6,6 +6,7 @@ use crate::domain::DomainError;
 use crate::domain::audit::Actor as AuditActor;
 use crate::domain::card::AssetCard;
 use crate::domain::demand::Demand;
+use crate::domain::figures::{self, Figures, NodeFigures};
 use crate::domain::listing::{self, Listing, ListingAction};
 use crate::domain::node::Node;
 use crate::domain::peer::{Peer, PeerRole};
@@ -13,7 +14,7 @@ use crate::domain::relay::{self, SharedDemand, SharedListing};
 use crate::domain::user::Role;
 use crate::federation::bundle::Event;
 
-use super::tables::REMOTE_CARDS;
+use super::tables::{FIGURES, META, REMOTE_CARDS};
 use super::{Read, Result, Tx, cards, demands, exchange, node, peers, units};
 
 /// A received listing's card.
@@ -129,6 +130,10 @@ pub fn apply(tx: &Tx, peer: &Peer, event: &Event) -> Result<Option<String>> {
             Ok(shared) => apply_demand(tx, &me, peer, shared.demand, &event.at),
             Err(e) => Ok(Some(format!("第 {} 条事件无法识别为需求：{e}", event.seq))),
         },
+        figures::FIGURES => match serde_json::from_value::<NodeFigures>(event.body.clone()) {
+            Ok(reported) => apply_figures(tx, peer, reported, &event.at),
+            Err(e) => Ok(Some(format!("第 {} 条事件无法识别为统计数据：{e}", event.seq))),
+        },
         other => Ok(Some(format!("第 {} 条事件的类型“{other}”本版本不支持，已跳过", event.seq))),
     }
 }
@@ -218,11 +223,16 @@ fn apply_demand(tx: &Tx, me: &Node, peer: &Peer, incoming: Demand, at: &str) -> 
     Ok(None)
 }
 
-/// The photo hashes the listing events of a bundle refer to, sorted, each once.
-pub fn photos_of(events: &[Event]) -> Vec<String> {
+/// The photo hashes the listing events of a bundle for `recipient` refer to, sorted, each once;
+/// not those of the recipient's own listings (a decision coming back down), which it has.
+pub fn photos_of(events: &[Event], recipient: &str) -> Vec<String> {
     let mut hashes: Vec<String> = events
         .iter()
         .filter(|e| e.kind == relay::LISTING)
+        .filter(|e| {
+            e.body.get("listing").and_then(|l| l.get("origin")).and_then(|o| o.get("node")).and_then(|n| n.as_str())
+                != Some(recipient)
+        })
         .filter_map(|e| e.body.get("card")?.get("photos")?.as_array().cloned())
         .flatten()
         .filter_map(|p| p.get("hash")?.as_str().map(str::to_owned))
@@ -230,4 +240,57 @@ pub fn photos_of(events: &[Event]) -> Vec<String> {
     hashes.sort();
     hashes.dedup();
     hashes
+}
+
+/// Appends this node's figures to the parent's channel when they changed since the last report
+/// (called by the export, so every bundle upward carries current figures; the same state
+/// exports the same bytes).
+pub fn report_figures(tx: &Tx, me: &Node, parent: &Peer, now: &str) -> Result<()> {
+    let own = figures::compute(&cards::all(tx)?, &super::listings::all(tx)?, &demands::all(tx)?);
+    let key = format!("figures_sent:{}", parent.node_id);
+    let last = tx.get::<Figures>(META, &key)?;
+    // A node with nothing of its own yet has nothing to report.
+    if last.as_ref() == Some(&own) || (last.is_none() && own == Figures::default()) {
+        return Ok(());
+    }
+    let report = NodeFigures {
+        node: me.node_id.clone(),
+        node_name: me.name.clone(),
+        kind: me.kind,
+        region: me.region.clone(),
+        as_of: now.to_owned(),
+        figures: own.clone(),
+    };
+    let body = serde_json::to_value(&report).map_err(|e| DomainError::invalid(format!("无法编码统计数据：{e}")))?;
+    exchange::append(tx, &parent.node_id, figures::FIGURES, body, now)?;
+    tx.put(META, &key, &own)
+}
+
+/// The figures reported from below, by node id.
+pub fn reported(r: &impl Read) -> Result<Vec<NodeFigures>> {
+    r.scan(FIGURES)
+}
+
+fn apply_figures(tx: &Tx, peer: &Peer, reported: NodeFigures, _at: &str) -> Result<Option<String>> {
+    if peer.role != PeerRole::Child || !peer.region.contains(&reported.region) {
+        return Ok(Some(format!("节点 {} 的统计数据只能由其所在地区的下级节点报送，已跳过", reported.node)));
+    }
+    if relay::node_of(&format!("x@{}", reported.node)).and_then(|n| n.split_once('-')).map(|(r, _)| r)
+        != Some(reported.region.as_str())
+    {
+        return Ok(Some(format!("节点 {} 的统计数据与其区划不符，已跳过", reported.node)));
+    }
+    if let Some(old) = tx.get::<NodeFigures>(FIGURES, &reported.node)?
+        && old.as_of > reported.as_of
+    {
+        return Ok(None);
+    }
+    tx.put(FIGURES, &reported.node, &reported)?;
+    // Upward it goes on, as reported.
+    if let Some(parent) = peers::active(tx)?.into_iter().find(|p| p.role == PeerRole::Parent) {
+        let body =
+            serde_json::to_value(&reported).map_err(|e| DomainError::invalid(format!("无法编码统计数据：{e}")))?;
+        exchange::append(tx, &parent.node_id, figures::FIGURES, body, &reported.as_of)?;
+    }
+    Ok(None)
 }

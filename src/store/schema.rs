@@ -64,6 +64,7 @@ fn create_tables(tx: &Tx) -> Result<()> {
         tables::LOCATIONS,
         tables::LISTINGS,
         tables::REMOTE_CARDS,
+        tables::FIGURES,
         tables::DEMANDS,
         tables::PEERS,
         tables::OUTBOX,

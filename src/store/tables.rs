@@ -32,6 +32,8 @@ pub const LOCATIONS: Records = TableDefinition::new("locations");
 pub const LISTINGS: Records = TableDefinition::new("listings");
 /// Cards of listings received from other nodes (their shareable facts), by `id@node`.
 pub const REMOTE_CARDS: Records = TableDefinition::new("remote_cards");
+/// The figures reported by nodes below this one, by node id (the latest of each).
+pub const FIGURES: Records = TableDefinition::new("figures");
 /// Demands (需求), by id.
 pub const DEMANDS: Records = TableDefinition::new("demands");
 /// Peers (parent and child nodes), by node id.

@@ -223,7 +223,7 @@ fn the_command_line_exports_inspects_and_imports_bundle_files() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(
-        text.contains(&city_id) && text.contains("签名：有效") && text.contains("listing_published：2 条"),
+        text.contains(&city_id) && text.contains("签名：有效") && text.contains("其他（listing_published）：2 条"),
         "{text}"
     );
 

@@ -378,7 +378,11 @@ fn a_listing_and_a_demand_travel_up_and_back_down_by_files() {
 
     // Up to the province: 待省财政厅报送 there, nothing yet below or above it.
     let up = carry(&net, A, P, 10);
-    assert_eq!((up.result, up.events), ("applied", 3), "{}", up.message);
+    assert_eq!((up.result, up.events), ("applied", 4), "three listings and the node's figures: {}", up.message);
+    let reported = net[P].store.read(store::relay::reported).unwrap();
+    assert_eq!(reported.len(), 1);
+    let f = &reported[0].figures;
+    assert_eq!((f.cards.count, f.cards.value_fen, f.in_warehouse.count), (4, 2_000_000, 3), "{f:?}");
     let at_p = net[P].listing(&national_w).expect("the province received the listing");
     assert_eq!(at_p.national_state, NationalState::PendingProvince);
     let origin = at_p.origin.as_ref().unwrap();
@@ -436,6 +440,13 @@ fn a_listing_and_a_demand_travel_up_and_back_down_by_files() {
         assert_eq!((l.state, l.national_state), (State::Withdrawn, NationalState::Cancelled), "node {node}");
         assert!(!on_platform(&l));
     }
+    // The national node has both cities' figures, forwarded by the province; exact sums.
+    let reported = net[N].store.read(store::relay::reported).unwrap();
+    let nodes: BTreeSet<&str> = reported.iter().map(|r| r.node.as_str()).collect();
+    assert_eq!(nodes, [net[A].id.as_str(), net[B].id.as_str()].into());
+    let total =
+        reported.iter().fold(Default::default(), |sum: gongwucang::domain::figures::Figures, r| sum.plus(&r.figures));
+    assert_eq!((total.cards.count, total.cards.value_fen), (8, 4_000_000));
     // Closing the demand reaches the nodes that had it.
     let closed =
         net[B].demand_action(&need, Role::Clerk, DemandAction::Close { reason: CloseReason::MetByListing }, 60);
@@ -668,6 +679,24 @@ fn converged(net: &[Sim], seed: u64) {
             {
                 assert!(net[P].listing(&id).is_some(), "seed {seed}: the province has {id}");
             }
+        }
+    }
+    // The province and the national node hold each city's current figures.
+    for node in [A, B] {
+        let own = net[node]
+            .store
+            .read(|r| {
+                Ok(gongwucang::domain::figures::compute(
+                    &store::cards::all(r)?,
+                    &store::listings::all(r)?,
+                    &store::demands::all(r)?,
+                ))
+            })
+            .unwrap();
+        for at in [P, N] {
+            let reported = net[at].store.read(store::relay::reported).unwrap();
+            let got = reported.iter().find(|f| f.node == net[node].id).map(|f| &f.figures);
+            assert_eq!(got, Some(&own), "seed {seed}: figures of node {node} at node {at}");
         }
     }
     for node in [A, B] {

@@ -90,7 +90,7 @@ async fn a_listing_and_a_demand_travel_up_and_back_down_between_three_servers() 
     // Up to the province, where 省财政厅 reviews it.
     let up = export(&city_admin, &province).await;
     let outcome = import(&province_admin, &up).await;
-    assert_eq!((outcome["result"].as_str(), outcome["events"].as_u64()), (Some("applied"), Some(2)), "{outcome}");
+    assert_eq!((outcome["result"].as_str(), outcome["events"].as_u64()), (Some("applied"), Some(3)), "{outcome}");
     assert_eq!(import(&province_admin, &up).await["result"], "already_imported", "re-importing is harmless");
     let czt = user(&province, &province_admin, "czt", "province", "210000").await;
     let city_node = node_id(&city).await;
@@ -100,6 +100,11 @@ async fn a_listing_and_a_demand_travel_up_and_back_down_between_three_servers() 
     assert_eq!(pending["items"][0]["unit_name"], "单位001001");
     assert_eq!(pending["items"][0]["origin"]["node"], city_node);
     assert_eq!(czt.todo().await.1["items"][0]["count"], 1, "{}", czt.todo().await.1);
+    // The city's figures came with the listing (上报统计数据).
+    let figures = czt.get("/api/v1/reports/nodes").await.1;
+    assert_eq!(figures["reported"][0]["node"], city_node.as_str(), "{figures}");
+    assert_eq!(figures["reported"][0]["figures"]["in_warehouse"]["value_fen"], 568_000);
+    assert_eq!(figures["total"]["cards"]["count"], 1);
     let (status, body) = decide(&czt, &format!("/api/v1/listings/{remote}/submit-central"), "approve").await;
     assert_eq!((status, body["national_state"].as_str()), (StatusCode::OK, Some("published_national")), "{body}");
 
@@ -263,9 +268,10 @@ async fn three_data_folders_made_on_the_command_line_exchange_files_by_hand() {
     assert!(ok, "{out}");
     let (ok, out) = cli(&["bundle", "inspect", up.to_str().unwrap(), "--data", path(&p)]);
     assert!(ok && out.contains("签名：有效") && out.contains("入仓资产（listing）：1 条"), "{out}");
+    assert!(out.contains("统计数据（figures）：1 条"), "{out}");
     assert!(out.contains("需求（demand）：1 条"), "{out}");
     let (ok, out) = cli(&["bundle", "import", "--data", path(&p), up.to_str().unwrap()]);
-    assert!(ok && out.contains("已导入对方第 1–2 条事件"), "{out}");
+    assert!(ok && out.contains("已导入对方第 1–3 条事件"), "{out}");
     let (ok, out) = cli(&["bundle", "import", "--data", path(&p), up.to_str().unwrap()]);
     assert!(ok && out.contains("此前均已导入"), "{out}");
 

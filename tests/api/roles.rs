@@ -68,6 +68,7 @@ fn table() -> Vec<Route> {
         route(Method::POST, "/api/v1/bundles/inspect", Only(&[Admin])),
         route(Method::POST, "/api/v1/bundles/import", Only(&[Admin])),
         route(Method::GET, "/api/v1/bundles", Only(&[Admin])),
+        route(Method::GET, "/api/v1/reports/nodes", Only(&[Admin, Province, National])),
         route(Method::POST, "/api/v1/logout", AnyUserEvenFirstLogin),
         route(Method::GET, "/api/v1/me", AnyUserEvenFirstLogin),
         route(Method::POST, "/api/v1/password", AnyUserEvenFirstLogin),

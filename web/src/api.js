@@ -7,7 +7,8 @@
 //   403 must_change_password → /password, 503 not_initialized → /setup.
 // - A server error (5xx) or no answer at all also names the support contacts
 //   (业务问题 / 技术问题, from 关于), so the user knows whom to call.
-// - `upload` sends a file (multipart, with upload progress), `download` saves one.
+// - `upload` sends a file (multipart, with upload progress), `download` saves one
+//   (with download progress).
 import { h } from 'vue'
 import { ElMessage } from 'element-plus'
 import { session } from './session.js'
@@ -178,9 +179,10 @@ export function upload(path, file, { query, field = 'file', onProgress, onSent, 
 /**
  * GET a file (e.g. an .xlsx template) and hand it to the browser as a download.
  * `{ method: 'POST', body }` posts JSON (with the CSRF token) instead, e.g. a
- * bundle export. Resolves to the saved file's name.
+ * bundle export. `onProgress(received, total)` runs while the bytes come in
+ * (`total` null when the server does not say). Resolves to the saved file's name.
  */
-export async function download(path, fallbackName, { method = 'GET', body } = {}) {
+export async function download(path, fallbackName, { method = 'GET', body, onProgress } = {}) {
   const init = { method, credentials: 'same-origin', headers: {} }
   if (body !== undefined) {
     init.headers['Content-Type'] = 'application/json'
@@ -203,7 +205,13 @@ export async function download(path, fallbackName, { method = 'GET', body } = {}
     }
     throw failure(res.status, data)
   }
-  const blob = await res.blob()
+  let blob
+  try {
+    blob = onProgress ? await receive(res, onProgress) : await res.blob()
+  } catch {
+    showError('下载中断：与服务器的连接断开，请重新下载。', 0)
+    return
+  }
   let name = fallbackName
   const cd = res.headers.get('Content-Disposition') || ''
   const star = /filename\*=UTF-8''([^;]+)/i.exec(cd)
@@ -219,6 +227,25 @@ export async function download(path, fallbackName, { method = 'GET', body } = {}
   a.remove()
   setTimeout(() => URL.revokeObjectURL(url), 10_000)
   return name
+}
+
+/** The body of `res` as a Blob, reporting `onProgress(received, total)` chunk by chunk. */
+async function receive(res, onProgress) {
+  const length = Number(res.headers.get('Content-Length'))
+  const total = Number.isFinite(length) && length > 0 ? length : null
+  if (!res.body?.getReader) return res.blob()
+  const reader = res.body.getReader()
+  const chunks = []
+  let received = 0
+  onProgress(0, total)
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    chunks.push(value)
+    received += value.length
+    onProgress(received, total)
+  }
+  return new Blob(chunks, { type: res.headers.get('Content-Type') || 'application/octet-stream' })
 }
 
 export const api = {

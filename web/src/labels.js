@@ -274,6 +274,7 @@ export const AUDIT_ACTIONS = {
   location_renamed: '修改存放地点',
   location_deleted: '删除存放地点',
   peer_added: '登记对端节点',
+  peer_revoked: '停用对端节点',
   settings_updated: '修改系统设置',
 }
 
@@ -294,6 +295,17 @@ export function formatTime(value) {
   if (Number.isNaN(d.getTime())) return String(value)
   const p = (n) => String(n).padStart(2, '0')
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`
+}
+
+/**
+ * "2026-11-27T08:00:00Z" → "2026-11-27 16:00": Beijing time (UTC+8) whatever the
+ * browser's time zone, for times every node must read alike (数据截至).
+ */
+export function formatBeijing(value) {
+  if (!value) return ''
+  const d = new Date(value)
+  if (Number.isNaN(d.getTime())) return String(value)
+  return new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ')
 }
 
 /** Integer fen → "1,234.56" yuan, never through floating-point arithmetic on the fen. */
@@ -365,3 +377,6 @@ export const BUNDLE_RESULTS = {
   gap: { label: '已暂存（缺少前序数据包）', type: 'warning' },
   refused: { label: '已拒绝', type: 'danger' },
 }
+
+/** 数据交换: the kinds of events a bundle carries (`inspect.counts`). */
+export const BUNDLE_EVENT_KINDS = { listing: '入仓资产', demand: '需求' }
