@@ -382,7 +382,12 @@ fn bundle_inspect_command(file: &Path, data: Option<&Path>) -> anyhow::Result<()
     let direction =
         if h.direction == Direction::Up { "上报（下级 → 上级）" } else { "下发（上级 → 下级）" };
     println!("方向：{direction}");
-    println!("事件：第 {}–{} 条（{} 条），确认已接收对方事件至第 {} 条", h.first, h.last, h.last + 1 - h.first, h.ack);
+    if h.last < h.first {
+        println!("事件：无新事件，确认已接收对方事件至第 {} 条", h.ack);
+    } else {
+        let range = crate::store::exchange::range_text(h.first, h.last);
+        println!("事件：{range}（{} 条），确认已接收对方事件至第 {} 条", h.last + 1 - h.first, h.ack);
+    }
     println!("生成时间：{}", h.created_at);
     println!("摘要：{}", h.summary);
     match (data, inspection.signature_valid) {

@@ -167,12 +167,12 @@ pub fn export(store: &Store, actor: &Actor, key: &SigningKey, peer_id: &str, now
             }
             let kinds: Vec<String> = kinds.iter().map(|(k, n)| format!("{k} {n}")).collect();
             let photos = if photos.is_empty() { String::new() } else { format!("，照片 {} 张", photos.len()) };
-            let range = if events.len() == 1 {
-                format!("第 {} 条", c.out_last)
-            } else {
-                format!("第 {}–{} 条", c.out_acked + 1, c.out_last)
-            };
-            format!("事件 {} 条（{range}：{}）{photos}", events.len(), kinds.join("、"))
+            format!(
+                "事件 {} 条（{}：{}）{photos}",
+                events.len(),
+                range_text(c.out_acked + 1, c.out_last),
+                kinds.join("、")
+            )
         };
         let summary = format!("{carried}，确认已接收对方事件至第 {} 条", c.in_applied);
         let envelope = Envelope {
@@ -213,6 +213,11 @@ pub fn export(store: &Store, actor: &Actor, key: &SigningKey, peer_id: &str, now
 /// Applies one imported event inside the import transaction; returns why the event was not taken
 /// over, when it was not (it still counts as received: one bad item cannot block a channel).
 pub type ApplyEvent<'a> = &'a dyn Fn(&Tx, &Peer, &Event) -> Result<Option<String>>;
+
+/// “第 3 条” or “第 3–7 条”.
+pub fn range_text(first: u64, last: u64) -> String {
+    if first == last { format!("第 {first} 条") } else { format!("第 {first}–{last} 条") }
+}
 
 /// The Chinese name of an event kind.
 pub fn kind_label(kind: &str) -> &'static str {
@@ -405,7 +410,7 @@ fn import_one(store: &Store, actor: &Actor, bytes: &[u8], apply: ApplyEvent<'_>,
                 }
                 let kinds: Vec<String> = kinds.iter().map(|(k, n)| format!("{k} {n}")).collect();
                 let mut message =
-                    format!("已导入对方第 {}–{} 条事件，共 {n} 条（{}）", events[0].seq, h.last, kinds.join("、"));
+                    format!("已导入对方{}事件，共 {n} 条（{}）", range_text(events[0].seq, h.last), kinds.join("、"));
                 if !skipped.is_empty() {
                     message.push_str(&format!("；其中 {} 条未采用：{}", skipped.len(), skipped.join("；")));
                 }

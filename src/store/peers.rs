@@ -37,6 +37,7 @@ pub fn add(tx: &Tx, new_peer: &NewPeer, reference: &crate::domain::reference::Re
     let me = node::get(tx)?.ok_or_else(|| crate::domain::DomainError::invalid("本节点尚未初始化"))?;
     let peer = new_peer.validate(&me, &all(tx)?, reference, clock::now_rfc3339())?;
     tx.put(PEERS, &peer.node_id, &peer)?;
+    super::relay::catch_up(tx, &peer)?;
     let summary = format!(
         "登记{}：{}（{}，指纹 {}）",
         peer.role.label(),

@@ -294,3 +294,51 @@ fn apply_figures(tx: &Tx, peer: &Peer, reported: NodeFigures, _at: &str) -> Resu
     }
     Ok(None)
 }
+
+/// A newly registered peer gets what it should already have: every listing and demand that is
+/// eligible for it now (a city that registers its province after months of work sends its
+/// pending platform listings with the first bundle).
+pub fn catch_up(tx: &Tx, peer: &Peer) -> Result<()> {
+    let Some(me) = node::get(tx)? else { return Ok(()) };
+    for mut l in super::listings::all(tx)? {
+        let via = l.origin.as_ref().map(|o| o.via.as_str());
+        if via == Some(peer.node_id.as_str())
+            || l.sent_to.contains(&peer.node_id)
+            || !relay::listing_eligible(&l, me.kind, peer)
+        {
+            continue;
+        }
+        let unit = match &l.origin {
+            Some(o) => o.unit_name.clone(),
+            None => unit_name(tx, &l.unit_id)?,
+        };
+        let Some(card) = card_of(tx, &l)? else { continue };
+        let card = if l.origin.is_some() { card } else { relay::shared_card(&card, &me.node_id) };
+        let wire = relay::outgoing_listing(&l, &me.node_id, &me.name, &unit);
+        let body = serde_json::to_value(SharedListing { listing: wire, card })
+            .map_err(|e| DomainError::invalid(format!("无法编码入仓资产记录：{e}")))?;
+        exchange::append(tx, &peer.node_id, relay::LISTING, body, &l.updated_at)?;
+        l.sent_to.push(peer.node_id.clone());
+        tx.put(super::tables::LISTINGS, &l.id, &l)?;
+    }
+    for mut d in demands::all(tx)? {
+        let via = d.origin.as_ref().map(|o| o.via.as_str());
+        if via == Some(peer.node_id.as_str())
+            || d.sent_to.contains(&peer.node_id)
+            || !relay::demand_eligible(&d, me.kind, peer)
+        {
+            continue;
+        }
+        let unit = match &d.origin {
+            Some(o) => o.unit_name.clone(),
+            None => unit_name(tx, &d.unit_id)?,
+        };
+        let body =
+            serde_json::to_value(SharedDemand { demand: relay::outgoing_demand(&d, &me.node_id, &me.name, &unit) })
+                .map_err(|e| DomainError::invalid(format!("无法编码需求记录：{e}")))?;
+        exchange::append(tx, &peer.node_id, relay::DEMAND, body, &d.updated_at)?;
+        d.sent_to.push(peer.node_id.clone());
+        tx.put(super::tables::DEMANDS, &d.id, &d)?;
+    }
+    Ok(())
+}

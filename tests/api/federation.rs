@@ -81,53 +81,58 @@ fn template() -> &'static Vec<tempfile::TempDir> {
             })
             .collect();
         let stores: Vec<Store> = dirs.iter().map(|d| Store::open(d.path()).unwrap()).collect();
-        let register = |me: usize, other: usize, role: PeerRole| {
-            let them = stores[other].node().unwrap().unwrap();
-            let new_peer =
-                NewPeer { role, node_id: them.node_id, region: None, public_key: them.public_key, name: None };
-            let reference = stores[me].reference();
-            stores[me].write(&AuditActor::system(), |tx| store::peers::add(tx, &new_peer, &reference)).unwrap();
-        };
         for (parent, child) in TREE {
-            register(parent, child, PeerRole::Child);
-            register(child, parent, PeerRole::Parent);
+            register(&stores[parent], &stores[child], PeerRole::Child);
+            register(&stores[child], &stores[parent], PeerRole::Parent);
         }
-        let (photo, bytes) = gongwucang::media::demo_photo(gongwucang::media::Subject::Computer, 1, None);
         for node in [A, B] {
-            for c in 0..CARDS {
-                let fields = CardFields {
-                    asset_code: format!("ZC{node}{c}"),
-                    name: if c.is_multiple_of(2) { "台式计算机" } else { "投影仪" }.to_owned(),
-                    category: if c.is_multiple_of(2) { "A02010105" } else { "A02021101" }.to_owned(),
-                    spec: "i5".to_owned(),
-                    brand: "联想".to_owned(),
-                    quantity: 1,
-                    measure_unit: "台".to_owned(),
-                    acquired_on: "2020-01-01".to_owned(),
-                    original_value_fen: 500_000,
-                    net_value_fen: 100_000,
-                    status: CardStatus::Idle,
-                    shared: false,
-                    location_id: None,
-                    using_department: "办公室".to_owned(),
-                    custodian: "张三".to_owned(),
-                    lease_end_on: None,
-                };
-                stores[node]
-                    .write(&AuditActor::system(), |tx| {
-                        let mut card = fields.into_card(format!("c{c}"), unit_id(node), "2026-01-01T00:00:00Z".into());
-                        if c == 0 {
-                            store::cards::put_photo(tx, &photo.hash, &bytes)?;
-                            card.photos.push(photo.clone());
-                        }
-                        store::cards::insert(tx, &card)?;
-                        Ok(((), AuditEntry::new("card_created", "card", "卡片", None)))
-                    })
-                    .unwrap();
-            }
+            insert_cards(&stores[node], node);
         }
         dirs
     })
+}
+
+fn register(me: &Store, other: &Store, role: PeerRole) {
+    let them = other.node().unwrap().unwrap();
+    let new_peer = NewPeer { role, node_id: them.node_id, region: None, public_key: them.public_key, name: None };
+    let reference = me.reference();
+    me.write(&AuditActor::system(), |tx| store::peers::add(tx, &new_peer, &reference)).unwrap();
+}
+
+/// The cards of node `node`'s unit; the first has a photo.
+fn insert_cards(store: &Store, node: usize) {
+    let (photo, bytes) = gongwucang::media::demo_photo(gongwucang::media::Subject::Computer, 1, None);
+    for c in 0..CARDS {
+        let fields = CardFields {
+            asset_code: format!("ZC{node}{c}"),
+            name: if c.is_multiple_of(2) { "台式计算机" } else { "投影仪" }.to_owned(),
+            category: if c.is_multiple_of(2) { "A02010105" } else { "A02021101" }.to_owned(),
+            spec: "i5".to_owned(),
+            brand: "联想".to_owned(),
+            quantity: 1,
+            measure_unit: "台".to_owned(),
+            acquired_on: "2020-01-01".to_owned(),
+            original_value_fen: 500_000,
+            net_value_fen: 100_000,
+            status: CardStatus::Idle,
+            shared: false,
+            location_id: None,
+            using_department: "办公室".to_owned(),
+            custodian: "张三".to_owned(),
+            lease_end_on: None,
+        };
+        store
+            .write(&AuditActor::system(), |tx| {
+                let mut card = fields.into_card(format!("c{c}"), unit_id(node), "2026-01-01T00:00:00Z".into());
+                if c == 0 {
+                    store::cards::put_photo(tx, &photo.hash, &bytes)?;
+                    card.photos.push(photo.clone());
+                }
+                store::cards::insert(tx, &card)?;
+                Ok(((), AuditEntry::new("card_created", "card", "卡片", None)))
+            })
+            .unwrap();
+    }
 }
 
 fn unit_id(node: usize) -> String {
@@ -489,6 +494,38 @@ fn a_child_cannot_publish_its_own_listing_or_speak_for_another_city() {
     assert_eq!(outcome.result, "applied");
     assert!(outcome.message.contains("未采用"), "{}", outcome.message);
     assert_ne!(net[P].listing(&wire(&net, A, &id)).unwrap().description, "冒充大连");
+}
+
+fn fresh(node: usize) -> Sim {
+    let (kind, region, _, _) = NODES[node];
+    let dir = tempfile::tempdir().unwrap();
+    initialise(dir.path(), kind, region);
+    let store = Store::open(dir.path()).unwrap();
+    let key = keys::load(dir.path()).unwrap();
+    let id = store.node().unwrap().unwrap().node_id;
+    Sim { dir, store, key, id, unit: unit_id(node) }
+}
+
+#[test]
+fn a_parent_registered_later_receives_what_it_should_already_have() {
+    let city = fresh(A);
+    insert_cards(&city.store, A);
+    let pending = city.list(A, 0, Scope::National, 1).unwrap();
+    let mut local_only = city.list(A, 1, Scope::National, 2).unwrap();
+    city.withdraw(A, &local_only, 3);
+    local_only = wire(std::slice::from_ref(&city), 0, &local_only);
+    let need = city.publish_demand(A, "台式计算机", Scope::Province, 4);
+    // Months later the city registers its province.
+    let province = fresh(P);
+    register(&city.store, &province.store, PeerRole::Parent);
+    register(&province.store, &city.store, PeerRole::Child);
+    let outcome = province.import(&city.export(&province, 5), 5);
+    assert_eq!(outcome.result, "applied", "{}", outcome.message);
+    let net = [city, province];
+    let at_p = net[1].listing(&wire(&net, 0, &pending)).expect("the pending listing travelled");
+    assert_eq!(at_p.national_state, NationalState::PendingProvince);
+    assert!(net[1].listing(&local_only).is_none(), "a withdrawn listing has nothing to tell the province");
+    assert!(net[1].demands().iter().any(|d| d.id == wire(&net, 0, &need.id)));
 }
 
 /// A small deterministic generator (xorshift), so a failing seed can be replayed.
