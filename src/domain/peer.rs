@@ -178,6 +178,11 @@ impl NewPeer {
                 }
             }
             PeerRole::Child => {
+                if me.kind == node::NodeKind::Local {
+                    return Err(DomainError::invalid(
+                        "本地节点没有下级节点：数据按 本地节点 → 省级节点 → 全国节点 逐级交换，下级节点请登记在省级节点",
+                    ));
+                }
                 if region == me.region || !me.region.contains(&region) {
                     return Err(DomainError::invalid(format!(
                         "下级节点的区划 {} 应在本节点的区划 {} 之内",
@@ -255,8 +260,11 @@ mod tests {
     #[test]
     fn a_child_lies_within_us_and_we_are_not_our_own_peer() {
         let reference = Reference::from_shipped().unwrap();
-        let (me, _) = node("210000", 1);
+        let (mut me, _) = node("210000", 1);
         let (city, _) = node("210100", 2);
+        let err = new_peer(PeerRole::Child, &city).validate(&me, &[], &reference, "t".into()).unwrap_err();
+        assert!(err.to_string().contains("本地节点没有下级节点"), "a local node (省本级) has no children: {err}");
+        me.kind = NodeKind::Province;
         assert!(new_peer(PeerRole::Child, &city).validate(&me, &[], &reference, "t".into()).is_ok());
         assert!(new_peer(PeerRole::Parent, &city).validate(&me, &[], &reference, "t".into()).is_err());
         let err = new_peer(PeerRole::Child, &me).validate(&me, &[], &reference, "t".into()).unwrap_err();

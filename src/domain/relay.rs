@@ -54,9 +54,9 @@ pub fn node_of(wire: &str) -> Option<&str> {
     wire.rsplit_once('@').map(|(_, node)| node)
 }
 
-/// This node's own id inside an outside id of this node.
+/// This node's own id inside an outside id of this node (never one that holds another `@`).
 pub fn own_id<'a>(wire: &'a str, me: &str) -> Option<&'a str> {
-    wire.strip_suffix(me).and_then(|rest| rest.strip_suffix('@'))
+    wire.strip_suffix(me).and_then(|rest| rest.strip_suffix('@')).filter(|own| !own.is_empty() && !own.contains('@'))
 }
 
 /// The card's facts that travel with a listing: no location, custodian, using department or
@@ -189,24 +189,41 @@ pub fn recipients(
         .collect()
 }
 
-/// Why an item received from `peer` is not accepted, if it is not: a child speaks only for units
-/// of its region, under ids of its subtree's nodes; an item is updated only through the peer it
-/// first came from.
+/// Why an item received from `peer` by a node of kind `me` is not accepted, if it is not. `ids`
+/// are every id the item carries (its own, its unit's, its card's): all must belong to the origin
+/// node. A child speaks only for itself (a province's child, a local node) or for nodes of its
+/// region (the national node's child, a province), and only for units of its region; an item is
+/// updated only through the peer it first came from.
 pub fn check_received(
+    me: NodeKind,
     peer: &Peer,
-    id: &str,
+    ids: &[&str],
     unit_region: &RegionCode,
     origin: Option<&Origin>,
     existing_via: Option<&str>,
 ) -> Result<(), String> {
+    let id = ids.first().copied().unwrap_or_default();
     let Some(origin) = origin else {
         return Err(format!("{id}：缺少来源节点"));
     };
-    if node_of(id) != Some(origin.node.as_str()) {
+    if ids.iter().any(|i| node_of(i) != Some(origin.node.as_str()) || i.matches('@').count() != 1) {
         return Err(format!("{id}：编号与来源节点 {} 不符", origin.node));
     }
-    if peer.role == PeerRole::Child && !peer.region.contains(unit_region) {
-        return Err(format!("{id}：下级节点 {} 只能报送本地区单位的信息（单位所在地区 {unit_region}）", peer.node_id));
+    if peer.role == PeerRole::Child {
+        if !peer.region.contains(unit_region) {
+            return Err(format!(
+                "{id}：下级节点 {} 只能报送本地区单位的信息（单位所在地区 {unit_region}）",
+                peer.node_id
+            ));
+        }
+        let origin_region = origin.node.split_once('-').and_then(|(r, _)| RegionCode::parse(r).ok());
+        let speaks_for = match me {
+            NodeKind::Province | NodeKind::Local => origin.node == peer.node_id,
+            NodeKind::National => origin_region.is_some_and(|r| peer.region.contains(&r)),
+        };
+        if !speaks_for {
+            return Err(format!("{id}：下级节点 {} 不能代替节点 {} 报送信息", peer.node_id, origin.node));
+        }
     }
     if let Some(via) = existing_via
         && via != peer.node_id

@@ -470,20 +470,25 @@ fn retry_held(store: &Store, actor: &Actor, apply: ApplyEvent<'_>, now: &str) ->
             if signed.header.first > c.in_applied + 1 {
                 continue;
             }
-            store.write(actor, |tx| {
-                tx.raw().open_table(BUNDLE_FILES)?.remove(name.as_str())?;
-                Ok((
-                    (),
-                    AuditEntry::new(
-                        "bundle_released",
-                        format!("peer:{}", signed.header.sender),
-                        "缺少的事件已补齐，自动导入暂存的数据包",
-                        None,
-                    ),
-                ))
-            })?;
-            let outcome = import_one(store, actor, &bytes, apply, now)?;
-            progressed |= outcome.result == "applied";
+            // Imported first, removed after: a failure leaves the file where it was.
+            match import_one(store, actor, &bytes, apply, now) {
+                Ok(outcome) => {
+                    progressed |= outcome.result == "applied";
+                    store.write(actor, |tx| {
+                        tx.raw().open_table(BUNDLE_FILES)?.remove(name.as_str())?;
+                        Ok((
+                            (),
+                            AuditEntry::new(
+                                "bundle_released",
+                                format!("peer:{}", signed.header.sender),
+                                format!("缺少的事件已补齐，暂存的数据包已处理：{}", outcome.message),
+                                None,
+                            ),
+                        ))
+                    })?;
+                }
+                Err(e) => tracing::warn!("暂存的数据包 {name} 导入失败，保留待下次处理：{e}"),
+            }
         }
         if !progressed {
             return Ok(());

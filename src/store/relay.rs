@@ -145,12 +145,22 @@ fn apply_listing(tx: &Tx, me: &Node, peer: &Peer, shared: SharedListing, at: &st
     }
     let existing = super::listings::get(tx, &incoming.id)?;
     let existing_via = existing.as_ref().and_then(|l| l.origin.as_ref()).map(|o| o.via.as_str());
+    let ids = [
+        incoming.id.as_str(),
+        incoming.unit_id.as_str(),
+        incoming.card_id.as_str(),
+        shared.card.id.as_str(),
+        shared.card.unit_id.as_str(),
+    ];
     if let Err(why) =
-        relay::check_received(peer, &incoming.id, &incoming.unit_region, incoming.origin.as_ref(), existing_via)
+        relay::check_received(me.kind, peer, &ids, &incoming.unit_region, incoming.origin.as_ref(), existing_via)
     {
         return Ok(Some(why));
     }
-    if existing.as_ref().is_some_and(|l| l.origin.is_none()) || shared.card.id != incoming.card_id {
+    if existing.as_ref().is_some_and(|l| l.origin.is_none())
+        || shared.card.id != incoming.card_id
+        || shared.card.unit_id != incoming.unit_id
+    {
         return Ok(Some(format!("{}：与本节点的记录冲突，已跳过", incoming.id)));
     }
     let decides = me.kind == crate::domain::node::NodeKind::Province && peer.role == PeerRole::Child;
@@ -170,7 +180,7 @@ fn apply_decision(tx: &Tx, peer: &Peer, own: &str, incoming: &Listing, at: &str)
     if peer.role != PeerRole::Parent {
         return Ok(Some(format!("{}：只有上级节点可以反馈审核结果", incoming.id)));
     }
-    let Some(current) = super::listings::get(tx, own)? else {
+    let Some(current) = super::listings::get(tx, own)?.filter(|l| l.origin.is_none()) else {
         return Ok(Some(format!("{}：本节点没有该入仓资产", incoming.id)));
     };
     let Some(approve) = relay::decision(&current, incoming) else { return Ok(None) };
@@ -206,8 +216,9 @@ fn apply_demand(tx: &Tx, me: &Node, peer: &Peer, incoming: Demand, at: &str) -> 
     }
     let existing = demands::get(tx, &incoming.id)?;
     let existing_via = existing.as_ref().and_then(|d| d.origin.as_ref()).map(|o| o.via.as_str());
+    let ids = [incoming.id.as_str(), incoming.unit_id.as_str()];
     if let Err(why) =
-        relay::check_received(peer, &incoming.id, &incoming.unit_region, incoming.origin.as_ref(), existing_via)
+        relay::check_received(me.kind, peer, &ids, &incoming.unit_region, incoming.origin.as_ref(), existing_via)
     {
         return Ok(Some(why));
     }
@@ -272,7 +283,10 @@ pub fn reported(r: &impl Read) -> Result<Vec<NodeFigures>> {
 }
 
 fn apply_figures(tx: &Tx, peer: &Peer, reported: NodeFigures, _at: &str) -> Result<Option<String>> {
-    if peer.role != PeerRole::Child || !peer.region.contains(&reported.region) {
+    let me = node::get(tx)?.ok_or_else(|| DomainError::invalid("本节点尚未初始化"))?;
+    // A province's children are local nodes: each reports only itself.
+    let speaks_for = me.kind != crate::domain::node::NodeKind::Province || reported.node == peer.node_id;
+    if peer.role != PeerRole::Child || !peer.region.contains(&reported.region) || !speaks_for {
         return Ok(Some(format!("节点 {} 的统计数据只能由其所在地区的下级节点报送，已跳过", reported.node)));
     }
     if relay::node_of(&format!("x@{}", reported.node)).and_then(|n| n.split_once('-')).map(|(r, _)| r)

@@ -496,6 +496,79 @@ fn a_child_cannot_publish_its_own_listing_or_speak_for_another_city() {
     assert_ne!(net[P].listing(&wire(&net, A, &id)).unwrap().description, "冒充大连");
 }
 
+/// Appends a hand-made event to `from`'s channel for `to`, as a forging node would.
+fn forge(net: &[Sim], from: usize, to: usize, kind: &str, body: serde_json::Value) {
+    net[from]
+        .store
+        .write(&AuditActor::system(), |tx| {
+            exchange::append(tx, &net[to].id, kind, body, &time(1))?;
+            Ok(((), AuditEntry::new("t", "t", "t", None)))
+        })
+        .unwrap();
+}
+
+#[test]
+fn a_child_cannot_squat_ids_or_cards_of_another_city_nor_a_parent_decide_for_the_province() {
+    let net = network();
+    let b_listing = net[B].list(B, 0, Scope::National, 1).unwrap();
+    let a_listing = net[A].list(A, 0, Scope::National, 2).unwrap();
+    carry(&net, B, P, 3);
+    carry(&net, A, P, 3);
+    let b_wire = wire(&net, B, &b_listing);
+    let b_copy = net[P].listing(&b_wire).unwrap();
+    let b_card = net[P].store.read(|r| store::relay::card_of(r, &b_copy)).unwrap().unwrap();
+    let a_copy = net[P].listing(&wire(&net, A, &a_listing)).unwrap();
+    let a_card = net[P].store.read(|r| store::relay::card_of(r, &a_copy)).unwrap().unwrap();
+
+    // 沈阳 sends a listing of its own that points at 大连's card, with other facts.
+    let mut forged_card = a_card.clone();
+    forged_card.id = b_card.id.clone();
+    forged_card.name = "伪造的卡片".into();
+    let mut pointing = a_copy.clone();
+    pointing.id = wire(&net, A, "L99");
+    pointing.card_id = b_card.id.clone();
+    forge(&net, A, P, "listing", serde_json::json!({"listing": pointing, "card": forged_card}));
+    // And one under 大连's name, to squat the id 大连 will use next.
+    let mut squat = a_copy.clone();
+    squat.id = wire(&net, B, "L7");
+    squat.unit_id = wire(&net, B, "u1");
+    squat.card_id = wire(&net, B, "c1");
+    squat.origin.as_mut().unwrap().node = net[B].id.clone();
+    let mut squat_card = a_card.clone();
+    (squat_card.id, squat_card.unit_id) = (squat.card_id.clone(), squat.unit_id.clone());
+    forge(&net, A, P, "listing", serde_json::json!({"listing": squat, "card": squat_card}));
+    // And figures for a node that does not exist.
+    let fake = gongwucang::domain::figures::NodeFigures {
+        node: "210100-deadbeef".into(),
+        node_name: "虚构节点".into(),
+        kind: NodeKind::Local,
+        region: RegionCode::parse("210100").unwrap(),
+        as_of: time(9),
+        figures: Default::default(),
+    };
+    forge(&net, A, P, "figures", serde_json::to_value(&fake).unwrap());
+    let outcome = carry(&net, A, P, 4);
+    assert_eq!(outcome.result, "applied");
+    assert!(outcome.message.contains("其中 3 条未采用"), "{}", outcome.message);
+    let card_now = net[P].store.read(|r| store::relay::card_of(r, &b_copy)).unwrap().unwrap();
+    assert_eq!(card_now, b_card, "大连's card is untouched");
+    assert!(net[P].listing(&wire(&net, B, "L7")).is_none());
+    assert!(net[P].store.read(store::relay::reported).unwrap().iter().all(|f| f.node != "210100-deadbeef"));
+
+    // The national node sends down a 报送至中央 for 沈阳's listing, wrapped as if it were the province's own.
+    let mut nested = a_copy.clone();
+    nested.id = format!("{}@{}", a_copy.id, net[P].id);
+    nested.national_state = NationalState::PublishedNational;
+    forge(&net, N, P, "listing", serde_json::json!({"listing": nested, "card": a_card}));
+    let outcome = carry(&net, N, P, 5);
+    assert!(outcome.message.contains("未采用"), "{}", outcome.message);
+    assert_eq!(
+        net[P].listing(&a_copy.id).unwrap().national_state,
+        NationalState::PendingProvince,
+        "only 省财政厅 decides"
+    );
+}
+
 fn fresh(node: usize) -> Sim {
     let (kind, region, _, _) = NODES[node];
     let dir = tempfile::tempdir().unwrap();

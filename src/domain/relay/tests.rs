@@ -108,11 +108,28 @@ fn a_child_speaks_only_for_its_region_and_only_the_first_path_updates() {
         via: String::new(),
         received_at: String::new(),
     };
-    assert!(check_received(&child, "L1@210100-a", &region("210102"), Some(&origin), None).is_ok());
-    assert!(check_received(&child, "L1@210100-a", &region("210202"), Some(&origin), None).is_err());
-    assert!(check_received(&child, "L1@210200-b", &region("210102"), Some(&origin), None).is_err());
-    assert!(check_received(&child, "L1@210100-a", &region("210102"), Some(&origin), Some("100000-n")).is_err());
-    assert!(check_received(&child, "L1@210100-a", &region("210102"), None, None).is_err());
+    let ok = |ids: &[&str], unit: &str, origin: Option<&Origin>, via: Option<&str>| {
+        check_received(NodeKind::Province, &child, ids, &region(unit), origin, via).is_ok()
+    };
+    assert!(ok(&["L1@210100-a", "u1@210100-a", "c1@210100-a"], "210102", Some(&origin), None));
+    assert!(!ok(&["L1@210100-a"], "210202", Some(&origin), None), "a unit of another city");
+    assert!(!ok(&["L1@210100-a", "u1@210100-a", "c3@210200-b"], "210102", Some(&origin), None), "another city's card");
+    assert!(!ok(&["L1@210100-a", "u1"], "210102", Some(&origin), None), "a unit id of the receiving node");
+    assert!(!ok(&["L1@210100-a@210000-p"], "210102", Some(&origin), None), "a nested id");
+    assert!(!ok(&["L1@210100-a"], "210102", Some(&origin), Some("100000-n")), "updated only by its path");
+    assert!(!ok(&["L1@210100-a"], "210102", None, None));
+    // The city cannot speak for another node of its region (its ids would be squatted).
+    let squatter = Origin { node: "210100-b".into(), ..origin.clone() };
+    assert!(!ok(&["L5@210100-b"], "210102", Some(&squatter), None));
+    // The national node takes a province's forwarding of its cities.
+    let province = peer("210000-p", PeerRole::Child, "210000");
+    assert!(
+        check_received(NodeKind::National, &province, &["L1@210100-a"], &region("210102"), Some(&origin), None).is_ok()
+    );
+    let jilin = Origin { node: "220100-j".into(), ..origin.clone() };
+    assert!(
+        check_received(NodeKind::National, &province, &["L1@220100-j"], &region("210102"), Some(&jilin), None).is_err()
+    );
 }
 
 #[test]
@@ -157,6 +174,7 @@ fn ids_carry_their_node() {
     assert_eq!(node_of(&wire), Some("210100-3fa2c91b"));
     assert_eq!(own_id(&wire, "210100-3fa2c91b"), Some("L12"));
     assert_eq!(own_id(&wire, "210200-3fa2c91b"), None);
+    assert_eq!(own_id("L1@210100-a@210000-p", "210000-p"), None, "a nested id is nobody's own");
 }
 
 /// A v1 bundle as a city sends it up: a listing with its card and photo, and a demand. The file
