@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 
 use super::card::AssetCard;
 use super::demand::{Demand, DemandState};
-use super::listing::{Listing, NationalState, Origin, Scope};
+use super::listing::{Listing, ListingResult, NationalState, Origin, Scope};
 use super::node::NodeKind;
 use super::peer::{Peer, PeerRole};
 use super::region::RegionCode;
@@ -71,6 +71,7 @@ pub fn shared_card(card: &AssetCard, node: &str) -> AssetCard {
         parent_id: None,
         active_listing_id: None,
         transferred_listing_id: None,
+        shared_with: None,
         ..card.clone()
     }
 }
@@ -87,6 +88,10 @@ pub fn outgoing_listing(listing: &Listing, node: &str, node_name: &str, unit_nam
             id: wire_id(&listing.id, node),
             card_id: wire_id(&listing.card_id, node),
             unit_id: wire_id(&listing.unit_id, node),
+            // The unit's internal reasons (退仓原因, 审核岗的理由) and the receiving unit's local id
+            // stay at home; the province's own 驳回 reason travels on its copy.
+            reason: None,
+            result: listing.result.clone().map(|r| ListingResult { receiver_unit_id: None, ..r }),
             origin: Some(Origin {
                 node: node.to_owned(),
                 node_name: node_name.to_owned(),

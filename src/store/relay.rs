@@ -127,11 +127,11 @@ pub fn apply(tx: &Tx, peer: &Peer, event: &Event) -> Result<Option<String>> {
             Err(e) => Ok(Some(format!("第 {} 条事件无法识别为入仓资产：{e}", event.seq))),
         },
         relay::DEMAND => match serde_json::from_value::<SharedDemand>(event.body.clone()) {
-            Ok(shared) => apply_demand(tx, &me, peer, shared.demand, &event.at),
+            Ok(shared) => apply_demand(tx, &me, peer, shared.demand),
             Err(e) => Ok(Some(format!("第 {} 条事件无法识别为需求：{e}", event.seq))),
         },
         figures::FIGURES => match serde_json::from_value::<NodeFigures>(event.body.clone()) {
-            Ok(reported) => apply_figures(tx, peer, reported, &event.at),
+            Ok(reported) => apply_figures(tx, peer, reported),
             Err(e) => Ok(Some(format!("第 {} 条事件无法识别为统计数据：{e}", event.seq))),
         },
         other => Ok(Some(format!("第 {} 条事件的类型“{other}”本版本不支持，已跳过", event.seq))),
@@ -167,7 +167,7 @@ fn apply_listing(tx: &Tx, me: &Node, peer: &Peer, shared: SharedListing, at: &st
     let mut merged = relay::merge_listing(existing.as_ref(), incoming, decides);
     if let Some(origin) = merged.origin.as_mut() {
         origin.via = peer.node_id.clone();
-        origin.received_at = at.to_owned();
+        origin.received_at = crate::domain::clock::now_rfc3339();
     }
     tx.put(REMOTE_CARDS, &shared.card.id, &shared.card)?;
     super::listings::put_from(tx, &merged, Some(&peer.node_id))?;
@@ -210,7 +210,7 @@ fn apply_decision(tx: &Tx, peer: &Peer, own: &str, incoming: &Listing, at: &str)
     }
 }
 
-fn apply_demand(tx: &Tx, me: &Node, peer: &Peer, incoming: Demand, at: &str) -> Result<Option<String>> {
+fn apply_demand(tx: &Tx, me: &Node, peer: &Peer, incoming: Demand) -> Result<Option<String>> {
     if relay::own_id(&incoming.id, &me.node_id).is_some() {
         return Ok(None);
     }
@@ -228,7 +228,7 @@ fn apply_demand(tx: &Tx, me: &Node, peer: &Peer, incoming: Demand, at: &str) -> 
     let mut merged = relay::merge_demand(existing.as_ref(), incoming);
     if let Some(origin) = merged.origin.as_mut() {
         origin.via = peer.node_id.clone();
-        origin.received_at = at.to_owned();
+        origin.received_at = crate::domain::clock::now_rfc3339();
     }
     demands::put_from(tx, &merged, Some(&peer.node_id))?;
     Ok(None)
@@ -282,7 +282,7 @@ pub fn reported(r: &impl Read) -> Result<Vec<NodeFigures>> {
     r.scan(FIGURES)
 }
 
-fn apply_figures(tx: &Tx, peer: &Peer, reported: NodeFigures, _at: &str) -> Result<Option<String>> {
+fn apply_figures(tx: &Tx, peer: &Peer, reported: NodeFigures) -> Result<Option<String>> {
     let me = node::get(tx)?.ok_or_else(|| DomainError::invalid("本节点尚未初始化"))?;
     // A province's children are local nodes: each reports only itself.
     let speaks_for = me.kind != crate::domain::node::NodeKind::Province || reported.node == peer.node_id;
