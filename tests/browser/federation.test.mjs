@@ -3,14 +3,17 @@
 // not tell ports apart), files carried by hand (download → upload).
 //   set-up (API): the peers registered both ways; in 沈阳 a unit's clerk, reviewer and the
 //   authority bring a 全国 listing to 待省财政厅报送 and publish a 全国 demand; the province has a
-//   省财政厅 user, the national node a 全国平台运营 user;
+//   省本级 unit with one card, a 省财政厅 user, the national node a 全国平台运营 user;
 //   city admin exports (on a slow network: the download's progress) → province admin picks the
 //   file (the upload's percent), inspects it (入仓资产 1 条、需求 1 条) and imports
+//   → 省财政厅's 上报统计数据: the city's figures (they came with its bundle), the province's own
+//   and their 合计 as the server sums them
 //   → 省财政厅 sees the listing under 调剂数据报送 “来自 沈阳市财政局公物仓” and 报送至中央s it
 //   → province admin exports down → city admin imports → the city clerk sees 已报送至中央 and the
 //   调剂广场 says 数据截至 … (Beijing time)
 //   → province admin exports up → national admin imports → the national 调剂广场 and 需求广场
 //   show both with their origin, the detail page its 来源节点, and no 数据截至 (no parent)
+//   → the national admin opens 上报统计数据 from 数据交换: the province and, relayed by it, the city
 //   → the province admin 停用s the city; a new city bundle is refused (停用), no export to it.
 // The tests share the servers and browsers and run in order. Screenshots: fed-*.png.
 import { test, before, after } from 'node:test'
@@ -27,6 +30,7 @@ const INITIAL = '123qweQWE'
 const CODE = 'ZC2024000108'
 const CITY_NAME = '沈阳市财政局公物仓'
 const UNIT_NAME = '沈阳市和平区教育局'
+const PROVINCE_UNIT_NAME = '辽宁省机关事务管理局'
 
 const CLERK = { username: '210102001001jb', password: 'Heping2025jb' }
 const REVIEWER = { username: '210102001001', password: 'Heping2025sh' }
@@ -63,6 +67,7 @@ before(async () => {
   await register(province, national, 'parent', '财政部')
   await register(national, province, 'child', '辽宁省财政厅')
   await setUpCity()
+  await setUpProvinceUnit()
   await createUser(province, PROVINCE_USER, '辽宁省财政厅资产管理处', 'province')
   await createUser(national, NATIONAL_USER, '财政部资产管理司', 'national')
 })
@@ -132,6 +137,21 @@ async function setUpCity() {
   await reviewer.post(`/demands/${demand.id}/submit`, { scope: 'national' })
   ids.demand = demand.id
   for (const s of [clerk, reviewer, authority]) await s.close()
+}
+
+/** 辽宁省 (the province node): a 省本级 unit with one card in use, the province's own figures. */
+async function setUpProvinceUnit() {
+  await province.admin.post('/units', {
+    budget_code: '002001', name: PROVINCE_UNIT_NAME, region: '210000', department: '机关事务管理局',
+    unit_type: 'administrative', physical_warehouse: false, contact_name: '李强', contact_phone: '024-23448866',
+  })
+  const clerk = await apiSession(province.server.url, '210000002001jb', INITIAL, 'Shengji2025jb')
+  await clerk.post('/cards', {
+    asset_code: 'ZC2023000017', name: '会议桌', category: 'A05010202', spec: '2400×1200', brand: '震旦', quantity: 1,
+    measure_unit: '张', acquired_on: '2023-04-12', original_value_fen: 320000, net_value_fen: 256000,
+    status: 'in_use', shared: false, using_department: '办公室',
+  })
+  await clerk.close()
 }
 
 // ---------------------------------------------------------------- UI helpers
@@ -232,6 +252,24 @@ function listingRow(page, table) {
   return page.locator(byTest(table)).locator('tr.el-table__row', { has: page.locator(byTest('listing-row-' + CODE)) })
 }
 
+/** The row of 上报统计数据 (`own`, `total` or a node id) and one of its figures as shown. */
+function figuresRow(page, key) {
+  return page.locator(byTest('figures-table')).locator('tr.el-table__row', { has: page.locator(byTest('figures-row-' + key)) })
+}
+async function figureText(row, key) {
+  return (await row.locator(byTest('figures-' + key)).innerText()).replace(/\s+/g, ' ').trim()
+}
+
+/** A figure as 上报统计数据 shows it: "2 张 ¥8,880.00", "1 条". */
+function shownFigure(value, unit) {
+  if (typeof value === 'number') return `${value} 条`
+  const yuan = `${Math.trunc(value.value_fen / 100).toLocaleString('en-US')}.${String(value.value_fen % 100).padStart(2, '0')}`
+  return `${value.count} ${unit} ¥${yuan}`
+}
+const FIGURE_UNITS = {
+  cards: '张', idle: '张', in_warehouse: '条', on_platform: '条', completed: '条', allocated: '条', demands_open: '', demands_met: '',
+}
+
 /** "2026-11-27T08:00:00Z" → "2026-11-27 16:00" (UTC+8), as 数据截至 shows it. */
 function beijing(rfc3339) {
   return new Date(new Date(rfc3339).getTime() + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ')
@@ -252,6 +290,44 @@ test('the city admin exports to the province; the province admin inspects and im
   await shot(page, 'fed-01-province-inspect')
   await confirmImport(page)
   await page.locator(byTest('history-table')).getByText('已导入', { exact: true }).waitFor()
+})
+
+test('省财政厅 sees under 上报统计数据 the figures 沈阳 sent with its bundle, and the 合计 with its own', async () => {
+  const page = await as(province, PROVINCE_USER)
+  await page.locator(byTest('menu-group-exchange')).locator(byTest('menu-platform-figures')).click()
+  await page.waitForURL('**/platform/figures')
+  const cityRow = figuresRow(page, city.node.node_id)
+  await cityRow.waitFor()
+  await settled(page)
+
+  const user = await apiSession(province.server.url, PROVINCE_USER.username, PROVINCE_USER.password)
+  const report = await user.get('/reports/nodes')
+  await user.close()
+  assert.deepEqual(report.reported.map((n) => n.node), [city.node.node_id], 'the city reported with its bundle')
+  const [reported] = report.reported
+
+  assert.match(await cityRow.innerText(), new RegExp(`沈阳市[\\s\\S]*${CITY_NAME}[\\s\\S]*${beijing(reported.as_of)}`))
+  assert.equal(await figureText(cityRow, 'cards'), '1 张 ¥5,680.00', 'the idle computer')
+  assert.equal(await figureText(cityRow, 'idle'), '1 张 ¥5,680.00')
+  assert.equal(await figureText(cityRow, 'demands_open'), '1 条')
+  const own = figuresRow(page, 'own')
+  assert.match(await own.innerText(), /本节点[\s\S]*辽宁省[\s\S]*辽宁省财政厅/)
+  assert.equal(await figureText(own, 'cards'), '1 张 ¥3,200.00', 'the 省本级 unit\'s 会议桌')
+
+  // 合计 = own + city in every column, as the server summed it.
+  const total = figuresRow(page, 'total')
+  assert.match(await total.innerText(), /^合计/)
+  for (const [key, unit] of Object.entries(FIGURE_UNITS)) {
+    const sum = typeof report.total[key] === 'number'
+      ? report.own.figures[key] + reported.figures[key]
+      : { count: report.own.figures[key].count + reported.figures[key].count,
+          value_fen: report.own.figures[key].value_fen + reported.figures[key].value_fen }
+    assert.deepEqual(report.total[key], sum, `合计 ${key}`)
+    assert.equal(await figureText(total, key), shownFigure(sum, unit), `合计 ${key} as shown`)
+  }
+  assert.equal(await figureText(total, 'cards'), '2 张 ¥8,880.00')
+  assert.equal(await page.locator(byTest('figures-empty')).count(), 0)
+  await shot(page, 'fed-10-province-figures')
 })
 
 test('省财政厅 sees the listing from 沈阳 under 调剂数据报送 and 报送至中央s it', async () => {
@@ -350,6 +426,24 @@ test('up to the national node: its plazas show where the listing and the demand 
   await openMenu(page, 'platform-demand-plaza', '/platform/demand-plaza')
   await page.locator(byTest('dplaza-grid')).locator(byTest('origin-tag')).waitFor()
   assert.match(await page.locator(byTest('dplaza-grid')).innerText(), /A4黑白打印机[\s\S]*来自 沈阳市财政局公物仓/)
+})
+
+test('the national admin opens 上报统计数据 from 数据交换: the province and, relayed by it, the city', async () => {
+  const page = await as(national)
+  await openMenu(page, 'exchange', '/system/exchange')
+  await page.locator(byTest('exchange-figures')).click()
+  await page.waitForURL('**/platform/figures')
+  const provinceRow = figuresRow(page, province.node.node_id)
+  await provinceRow.waitFor()
+  await settled(page)
+  assert.match(await provinceRow.innerText(), /辽宁省[\s\S]*辽宁省财政厅/)
+  assert.equal(await figureText(provinceRow, 'cards'), '1 张 ¥3,200.00', 'the province counts only its own unit')
+  const cityRow = figuresRow(page, city.node.node_id)
+  assert.match(await cityRow.innerText(), new RegExp(`沈阳市[\\s\\S]*${CITY_NAME}`))
+  assert.equal(await figureText(cityRow, 'cards'), '1 张 ¥5,680.00')
+  assert.equal(await figureText(figuresRow(page, 'own'), 'cards'), '0 张 ¥0.00', 'no units at the national node')
+  assert.equal(await figureText(figuresRow(page, 'total'), 'cards'), '2 张 ¥8,880.00')
+  await shot(page, 'fed-11-national-figures')
 })
 
 test('the province admin 停用s the city: its new bundle is refused, nothing more is exported to it', async () => {

@@ -187,6 +187,16 @@ export const MENU_ITEMS = [
     component: () => import('./views/DemandPlazaView.vue'),
   },
   {
+    // Province and national users (with their 调剂数据报送); the admin also reaches it from 数据交换.
+    group: 'exchange',
+    name: 'platform-figures',
+    title: '上报统计数据',
+    path: '/platform/figures',
+    permission: 'figures.read',
+    test: 'platform-figures',
+    component: () => import('./views/FiguresView.vue'),
+  },
+  {
     group: 'approval',
     name: 'approvals-entry',
     title: '入仓审批',
