@@ -7,7 +7,7 @@ use crate::domain::audit::Actor as AuditActor;
 use crate::domain::card::AssetCard;
 use crate::domain::demand::Demand;
 use crate::domain::figures::{self, Figures, NodeFigures};
-use crate::domain::listing::{self, Listing, ListingAction};
+use crate::domain::listing::{self, Listing, ListingAction, Origin};
 use crate::domain::node::Node;
 use crate::domain::peer::{Peer, PeerRole};
 use crate::domain::relay::{self, SharedDemand, SharedListing};
@@ -36,6 +36,34 @@ fn unit_name(r: &impl Read, unit_id: &str) -> Result<String> {
     Ok(units::get(r, unit_id)?.map(|u| u.name).unwrap_or_default())
 }
 
+/// The name of the unit an item belongs to: from its origin when received, else from this node.
+fn unit_name_of(tx: &Tx, origin: Option<&Origin>, unit_id: &str) -> Result<String> {
+    match origin {
+        Some(o) => Ok(o.unit_name.clone()),
+        None => unit_name(tx, unit_id),
+    }
+}
+
+/// A listing's event as it travels from this node: the listing and its card's shareable facts.
+fn listing_body(tx: &Tx, me: &Node, l: &Listing) -> Result<serde_json::Value> {
+    let unit = unit_name_of(tx, l.origin.as_ref(), &l.unit_id)?;
+    let Some(card) = card_of(tx, l)? else {
+        return Err(DomainError::invalid("入仓资产的卡片不存在，无法发送给上下级节点").into());
+    };
+    let card = if l.origin.is_some() { card } else { relay::shared_card(&card, &me.node_id) };
+    let listing = relay::outgoing_listing(l, &me.node_id, &me.name, &unit);
+    Ok(serde_json::to_value(SharedListing { listing, card })
+        .map_err(|e| DomainError::invalid(format!("无法编码入仓资产记录：{e}")))?)
+}
+
+/// A demand's event as it travels from this node.
+fn demand_body(tx: &Tx, me: &Node, d: &Demand) -> Result<serde_json::Value> {
+    let unit = unit_name_of(tx, d.origin.as_ref(), &d.unit_id)?;
+    let demand = relay::outgoing_demand(d, &me.node_id, &me.name, &unit);
+    Ok(serde_json::to_value(SharedDemand { demand })
+        .map_err(|e| DomainError::invalid(format!("无法编码需求记录：{e}")))?)
+}
+
 fn context(tx: &Tx) -> Result<Option<(Node, Vec<Peer>)>> {
     let Some(me) = node::get(tx)? else { return Ok(None) };
     let peers = peers::active(tx)?;
@@ -58,18 +86,11 @@ pub fn listing_changed(tx: &Tx, old: Option<&Listing>, next: &mut Listing, from:
     if to.is_empty() {
         return Ok(());
     }
-    let unit = match &next.origin {
-        Some(o) => o.unit_name.clone(),
-        None => unit_name(tx, &next.unit_id)?,
+    let body = listing_body(tx, &me, next)?;
+    let unchanged = match old {
+        Some(old) => listing_body(tx, &me, old)? == body,
+        None => false,
     };
-    let wire = relay::outgoing_listing(next, &me.node_id, &me.name, &unit);
-    let unchanged = old.is_some_and(|o| relay::outgoing_listing(o, &me.node_id, &me.name, &unit) == wire);
-    let Some(card) = card_of(tx, next)? else {
-        return Err(DomainError::invalid("入仓资产的卡片不存在，无法发送给上下级节点").into());
-    };
-    let card = if next.origin.is_some() { card } else { relay::shared_card(&card, &me.node_id) };
-    let body = serde_json::to_value(SharedListing { listing: wire, card })
-        .map_err(|e| DomainError::invalid(format!("无法编码入仓资产记录：{e}")))?;
     for peer in to {
         if unchanged && next.sent_to.contains(&peer) {
             continue;
@@ -96,14 +117,11 @@ pub fn demand_changed(tx: &Tx, old: Option<&Demand>, next: &mut Demand, from: Op
     if to.is_empty() {
         return Ok(());
     }
-    let unit = match &next.origin {
-        Some(o) => o.unit_name.clone(),
-        None => unit_name(tx, &next.unit_id)?,
+    let body = demand_body(tx, &me, next)?;
+    let unchanged = match old {
+        Some(old) => demand_body(tx, &me, old)? == body,
+        None => false,
     };
-    let wire = relay::outgoing_demand(next, &me.node_id, &me.name, &unit);
-    let unchanged = old.is_some_and(|o| relay::outgoing_demand(o, &me.node_id, &me.name, &unit) == wire);
-    let body = serde_json::to_value(SharedDemand { demand: wire })
-        .map_err(|e| DomainError::invalid(format!("无法编码需求记录：{e}")))?;
     for peer in to {
         if unchanged && next.sent_to.contains(&peer) {
             continue;
@@ -314,45 +332,22 @@ fn apply_figures(tx: &Tx, peer: &Peer, reported: NodeFigures) -> Result<Option<S
 /// pending platform listings with the first bundle).
 pub fn catch_up(tx: &Tx, peer: &Peer) -> Result<()> {
     let Some(me) = node::get(tx)? else { return Ok(()) };
+    let owes = |via: Option<&Origin>, sent_to: &[String], eligible: bool| {
+        eligible && via.is_none_or(|o| o.via != peer.node_id) && !sent_to.contains(&peer.node_id)
+    };
     for mut l in super::listings::all(tx)? {
-        let via = l.origin.as_ref().map(|o| o.via.as_str());
-        if via == Some(peer.node_id.as_str())
-            || l.sent_to.contains(&peer.node_id)
-            || !relay::listing_eligible(&l, me.kind, peer)
-        {
-            continue;
+        if owes(l.origin.as_ref(), &l.sent_to, relay::listing_eligible(&l, me.kind, peer)) {
+            exchange::append(tx, &peer.node_id, relay::LISTING, listing_body(tx, &me, &l)?, &l.updated_at)?;
+            l.sent_to.push(peer.node_id.clone());
+            tx.put(super::tables::LISTINGS, &l.id, &l)?;
         }
-        let unit = match &l.origin {
-            Some(o) => o.unit_name.clone(),
-            None => unit_name(tx, &l.unit_id)?,
-        };
-        let Some(card) = card_of(tx, &l)? else { continue };
-        let card = if l.origin.is_some() { card } else { relay::shared_card(&card, &me.node_id) };
-        let wire = relay::outgoing_listing(&l, &me.node_id, &me.name, &unit);
-        let body = serde_json::to_value(SharedListing { listing: wire, card })
-            .map_err(|e| DomainError::invalid(format!("无法编码入仓资产记录：{e}")))?;
-        exchange::append(tx, &peer.node_id, relay::LISTING, body, &l.updated_at)?;
-        l.sent_to.push(peer.node_id.clone());
-        tx.put(super::tables::LISTINGS, &l.id, &l)?;
     }
     for mut d in demands::all(tx)? {
-        let via = d.origin.as_ref().map(|o| o.via.as_str());
-        if via == Some(peer.node_id.as_str())
-            || d.sent_to.contains(&peer.node_id)
-            || !relay::demand_eligible(&d, me.kind, peer)
-        {
-            continue;
+        if owes(d.origin.as_ref(), &d.sent_to, relay::demand_eligible(&d, me.kind, peer)) {
+            exchange::append(tx, &peer.node_id, relay::DEMAND, demand_body(tx, &me, &d)?, &d.updated_at)?;
+            d.sent_to.push(peer.node_id.clone());
+            tx.put(super::tables::DEMANDS, &d.id, &d)?;
         }
-        let unit = match &d.origin {
-            Some(o) => o.unit_name.clone(),
-            None => unit_name(tx, &d.unit_id)?,
-        };
-        let body =
-            serde_json::to_value(SharedDemand { demand: relay::outgoing_demand(&d, &me.node_id, &me.name, &unit) })
-                .map_err(|e| DomainError::invalid(format!("无法编码需求记录：{e}")))?;
-        exchange::append(tx, &peer.node_id, relay::DEMAND, body, &d.updated_at)?;
-        d.sent_to.push(peer.node_id.clone());
-        tx.put(super::tables::DEMANDS, &d.id, &d)?;
     }
     Ok(())
 }
