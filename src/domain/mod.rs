@@ -1,5 +1,5 @@
 //! The rules of the product, without I/O: who may do what, which values are valid, how the
-//! audit chain is hashed. Everything here is called by the HTTP layer, the CLI and (later) bundle
+//! audit chain is hashed. Everything here is called by the HTTP layer, the CLI and bundle
 //! import alike, so a rule exists exactly once.
 
 /// Audit events and their hash chain.
