@@ -76,59 +76,50 @@ pub fn shared_card(card: &AssetCard, node: &str) -> AssetCard {
     }
 }
 
-/// A listing of this node as it travels.
-pub fn outgoing_listing(listing: &Listing, node: &str, node_name: &str, unit_name: &str) -> Listing {
-    match &listing.origin {
-        Some(origin) => Listing {
-            origin: Some(Origin { via: String::new(), received_at: String::new(), ..origin.clone() }),
-            sent_to: Vec::new(),
-            ..listing.clone()
-        },
-        None => Listing {
-            id: wire_id(&listing.id, node),
-            card_id: wire_id(&listing.card_id, node),
-            unit_id: wire_id(&listing.unit_id, node),
-            // The unit's internal reasons (退仓原因, 审核岗的理由) and the receiving unit's local id
-            // stay at home; the province's own 驳回 reason travels on its copy.
-            reason: None,
-            result: listing.result.clone().map(|r| ListingResult { receiver_unit_id: None, ..r }),
-            origin: Some(Origin {
-                node: node.to_owned(),
-                node_name: node_name.to_owned(),
-                unit_name: unit_name.to_owned(),
-                via: String::new(),
-                received_at: String::new(),
-            }),
-            sent_to: Vec::new(),
-            ..listing.clone()
+/// The provenance an item carries out of this node: its origin without this node's bookkeeping
+/// when it was received, or this node and the unit when it is this node's own.
+fn outgoing_origin(origin: Option<&Origin>, node: &str, node_name: &str, unit_name: &str) -> Origin {
+    match origin {
+        Some(origin) => Origin { via: String::new(), received_at: String::new(), ..origin.clone() },
+        None => Origin {
+            node: node.to_owned(),
+            node_name: node_name.to_owned(),
+            unit_name: unit_name.to_owned(),
+            via: String::new(),
+            received_at: String::new(),
         },
     }
 }
 
-/// A demand of this node as it travels.
-pub fn outgoing_demand(demand: &Demand, node: &str, node_name: &str, unit_name: &str) -> Demand {
-    match &demand.origin {
-        Some(origin) => Demand {
-            origin: Some(Origin { via: String::new(), received_at: String::new(), ..origin.clone() }),
-            sent_to: Vec::new(),
-            matches_seen_at: None,
-            ..demand.clone()
-        },
-        None => Demand {
-            id: wire_id(&demand.id, node),
-            unit_id: wire_id(&demand.unit_id, node),
-            origin: Some(Origin {
-                node: node.to_owned(),
-                node_name: node_name.to_owned(),
-                unit_name: unit_name.to_owned(),
-                via: String::new(),
-                received_at: String::new(),
-            }),
-            sent_to: Vec::new(),
-            matches_seen_at: None,
-            ..demand.clone()
-        },
+/// A listing as it travels from this node (its own, or one it relays).
+pub fn outgoing_listing(listing: &Listing, node: &str, node_name: &str, unit_name: &str) -> Listing {
+    let origin = Some(outgoing_origin(listing.origin.as_ref(), node, node_name, unit_name));
+    if listing.origin.is_some() {
+        return Listing { origin, sent_to: Vec::new(), ..listing.clone() };
     }
+    Listing {
+        id: wire_id(&listing.id, node),
+        card_id: wire_id(&listing.card_id, node),
+        unit_id: wire_id(&listing.unit_id, node),
+        // The unit's internal reasons (退仓原因, 审核岗的理由) and the receiving unit's local id stay
+        // at home; the province's own 驳回 reason travels on its copy.
+        reason: None,
+        result: listing.result.clone().map(|r| ListingResult { receiver_unit_id: None, ..r }),
+        origin,
+        sent_to: Vec::new(),
+        ..listing.clone()
+    }
+}
+
+/// A demand as it travels from this node (its own, or one it relays).
+pub fn outgoing_demand(demand: &Demand, node: &str, node_name: &str, unit_name: &str) -> Demand {
+    let origin = Some(outgoing_origin(demand.origin.as_ref(), node, node_name, unit_name));
+    let (id, unit_id) = if demand.origin.is_some() {
+        (demand.id.clone(), demand.unit_id.clone())
+    } else {
+        (wire_id(&demand.id, node), wire_id(&demand.unit_id, node))
+    };
+    Demand { id, unit_id, origin, sent_to: Vec::new(), matches_seen_at: None, ..demand.clone() }
 }
 
 fn same_province(a: &RegionCode, b: &RegionCode) -> bool {
