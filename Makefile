@@ -8,7 +8,7 @@ BIN_DEBUG := target/debug/gongwucang
 BIN_RELEASE := target/release/gongwucang
 WEB_SOURCES := $(shell find web/src web/public -type f 2>/dev/null) web/index.html web/vite.config.js web/package.json
 
-.PHONY: run test web check lint unit-test browser-test system-deps fuzz clean
+.PHONY: run test web check lint windows-check unit-test browser-test system-deps windows-deps dist screenshots fuzz clean
 
 ## make run: build the web UI and a release binary, create the demo node once, serve it.
 run: web
@@ -28,9 +28,18 @@ web/dist/index.html: web/node_modules/.package-lock.json $(WEB_SOURCES)
 
 web: web/dist/index.html
 
-lint: web
+lint: web windows-check
 	cargo fmt --all -- --check
 	cargo clippy --all-targets -- -D warnings
+
+# The Windows build is checked on every test run, so a Windows-only break shows at once.
+windows-check: web windows-deps
+	cargo clippy --target x86_64-pc-windows-gnu -- -D warnings
+
+## make dist: release executables for Linux x86_64 (glibc and static musl), Windows x86_64 and
+## Linux aarch64 into dist/, each with a .sha256; the aarch64 one is smoke-tested under qemu-user.
+dist:
+	scripts/dist.sh
 
 unit-test: web
 	cargo test
@@ -63,6 +72,25 @@ system-deps:
 	  fi; \
 	fi
 
+## make screenshots: refresh README's install pictures from the browser tests' screenshots (after make test).
+screenshots:
+	mkdir -p docs/screenshots
+	cp target/browser-screenshots/setup-1-kind.png docs/screenshots/install-1-wizard.png
+	cp target/browser-screenshots/setup-4-done.png docs/screenshots/install-2-done.png
+	cp target/browser-screenshots/home-admin.png docs/screenshots/install-3-home.png
+
+# The Rust target and Debian's mingw-w64 C compiler (zstd's C sources) for windows-check.
+windows-deps:
+	@rustup target list --installed | grep -qx x86_64-pc-windows-gnu || rustup target add x86_64-pc-windows-gnu
+	@if ! command -v x86_64-w64-mingw32-gcc >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing: gcc-mingw-w64-x86-64"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gcc-mingw-w64-x86-64 >/dev/null; \
+	  else \
+	    echo "the Windows check needs: sudo apt-get install gcc-mingw-w64-x86-64"; exit 1; \
+	  fi; \
+	fi
+
 clean:
 	cargo clean
-	rm -rf web/dist web/node_modules tests/browser/node_modules
+	rm -rf web/dist web/node_modules tests/browser/node_modules dist

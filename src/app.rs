@@ -44,6 +44,11 @@ impl Application {
             keys::load_checked(data_dir, &node.public_key)?;
         }
         let listener = bind(listen).await?;
+        let url = url_of(listener.local_addr()?);
+        // Tells a second start on this folder where the running one answers (single instance).
+        if let Err(e) = std::fs::write(data_dir.join(ADDRESS_FILE), format!("{url}\n")) {
+            tracing::warn!("无法写入 {}：{e}", data_dir.join(ADDRESS_FILE).display());
+        }
         let state = AppState {
             store: Arc::new(store),
             data_dir: data_dir.to_owned(),
@@ -58,9 +63,9 @@ impl Application {
         Ok(self.listener.local_addr()?)
     }
 
-    /// `http://127.0.0.1:PORT/`.
+    /// `http://127.0.0.1:PORT/` (for a wildcard listen address, the loopback one).
     pub fn url(&self) -> anyhow::Result<String> {
-        Ok(format!("http://{}/", self.local_addr()?))
+        Ok(url_of(self.local_addr()?))
     }
 
     /// Whether the node has been initialised (otherwise the UI shows the first-run wizard).
@@ -75,9 +80,35 @@ impl Application {
 
     /// Serves until `shutdown` resolves, then finishes in-flight requests and closes the database.
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+        let address_file = self.state.data_dir.join(ADDRESS_FILE);
+        let url = self.url()?;
         let app = http::app(self.state).into_make_service_with_connect_info::<SocketAddr>();
-        axum::serve(self.listener, app).with_graceful_shutdown(shutdown).await.context("服务异常退出")
+        let served = axum::serve(self.listener, app).with_graceful_shutdown(shutdown).await.context("服务异常退出");
+        if std::fs::read_to_string(&address_file).is_ok_and(|written| written.trim() == url) {
+            let _ = std::fs::remove_file(&address_file);
+        }
+        served
     }
+}
+
+/// The file in the data folder that holds the running server's URL while it serves.
+pub const ADDRESS_FILE: &str = "gongwucang.addr";
+
+/// The URL of the server that holds `data_dir` open, when it answers on the address it wrote.
+pub fn running_instance(data_dir: &Path) -> Option<String> {
+    let written = std::fs::read_to_string(data_dir.join(ADDRESS_FILE)).ok()?;
+    let url = written.trim();
+    let addr: SocketAddr = url.strip_prefix("http://")?.trim_end_matches('/').parse().ok()?;
+    std::net::TcpStream::connect_timeout(&addr, std::time::Duration::from_secs(2)).ok()?;
+    Some(url.to_owned())
+}
+
+fn url_of(addr: SocketAddr) -> String {
+    let mut addr = addr;
+    if addr.ip().is_unspecified() {
+        addr.set_ip(std::net::Ipv4Addr::LOCALHOST.into());
+    }
+    format!("http://{addr}/")
 }
 
 async fn bind(listen: Listen) -> anyhow::Result<TcpListener> {
@@ -89,30 +120,6 @@ async fn bind(listen: Listen) -> anyhow::Result<TcpListener> {
             Ok(listener) => Ok(listener),
             Err(_) => TcpListener::bind("127.0.0.1:0").await.context("无法在 127.0.0.1 上找到可用端口"),
         },
-    }
-}
-
-/// A future that resolves on Ctrl-C (and SIGTERM on Unix). The handlers are installed when
-/// this function is called, so a signal that arrives before serving starts is not lost.
-pub fn shutdown_signal() -> anyhow::Result<impl Future<Output = ()> + Send + 'static> {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        let mut terminate = signal(SignalKind::terminate()).context("无法注册 SIGTERM 处理")?;
-        let mut interrupt = signal(SignalKind::interrupt()).context("无法注册 Ctrl+C 处理")?;
-        Ok(async move {
-            tokio::select! {
-                _ = terminate.recv() => {},
-                _ = interrupt.recv() => {},
-            }
-        })
-    }
-    #[cfg(not(unix))]
-    {
-        let mut ctrl_c = tokio::signal::windows::ctrl_c().context("无法注册 Ctrl+C 处理")?;
-        Ok(async move {
-            ctrl_c.recv().await;
-        })
     }
 }
 

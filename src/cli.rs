@@ -14,12 +14,12 @@ use crate::domain::reference::Reference;
 use crate::domain::user;
 use crate::federation::keys;
 use crate::setup::{self, SetupRequest};
-use crate::store::Store;
+use crate::store::{Store, StoreError};
 use crate::{demo, platform};
 
 /// 公物仓 — 行政事业单位国有资产虚拟公物仓及调剂共享平台（单文件节点）
 #[derive(Parser, Debug)]
-#[command(name = "gongwucang", version, about, long_about = None)]
+#[command(name = "gongwucang", version = crate::build_info::LONG_VERSION, about, long_about = None)]
 pub struct Cli {
     /// What to do; none means: serve the folder beside the executable and open the browser.
     #[command(subcommand)]
@@ -82,6 +82,35 @@ pub enum Command {
         /// What to do with peers.
         #[command(subcommand)]
         command: PeerCommand,
+    },
+    /// 作为系统服务运行（省级、全国节点）
+    Service {
+        /// What to do.
+        #[command(subcommand)]
+        command: ServiceCommand,
+    },
+}
+
+/// `service` subcommands.
+#[derive(Subcommand, Debug)]
+pub enum ServiceCommand {
+    /// 打印服务配置文件（加固的 systemd 单元），安装步骤见文件开头的注释
+    Print {
+        /// 打印 systemd 单元文件（目前唯一支持的格式）
+        #[arg(long, required = true)]
+        systemd: bool,
+        /// 数据目录（绝对路径）
+        #[arg(long, default_value = "/var/lib/gongwucang")]
+        data: PathBuf,
+        /// 监听地址
+        #[arg(long, default_value = app::DEFAULT_ADDR)]
+        listen: SocketAddr,
+        /// 运行服务的专用系统用户
+        #[arg(long, default_value = "gongwucang")]
+        user: String,
+        /// 程序的安装位置（绝对路径）
+        #[arg(long, default_value = "/usr/local/bin/gongwucang")]
+        exec: PathBuf,
     },
 }
 
@@ -177,7 +206,13 @@ fn parse_kind(s: &str) -> Result<NodeKind, String> {
 /// Runs the parsed command line.
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
-        None => serve_command(&platform::default_data_dir(), Listen::PreferDefault, true).await,
+        None => {
+            let choice = platform::double_click_data_dir();
+            if let Some(reason) = &choice.fallback_reason {
+                println!("提示：{reason}。");
+            }
+            serve_command(&choice.dir, Listen::PreferDefault, true).await
+        }
         Some(Command::Init { data, kind, region, name, admin_password }) => {
             init_command(&data, kind, &region, &name, &admin_password).await
         }
@@ -197,6 +232,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 peer.name,
                 peer.node_id
             );
+            Ok(())
+        }
+        Some(Command::Service { command: ServiceCommand::Print { systemd: _, data, listen, user, exec } }) => {
+            let settings = crate::service::ServiceSettings { exec: &exec, data: &data, listen, user: &user };
+            print!("{}", crate::service::systemd_unit(&settings)?);
             Ok(())
         }
         Some(Command::Bundle { command: BundleCommand::Export { data, to, out } }) => {
@@ -248,10 +288,24 @@ async fn demo_command(data: &Path) -> anyhow::Result<()> {
 
 async fn serve_command(data: &Path, listen: Listen, open: bool) -> anyhow::Result<()> {
     app::check_data_dir(data)?;
-    let application = Application::build(data, listen).await?;
-    let shutdown = app::shutdown_signal()?;
+    let application = match Application::build(data, listen).await {
+        Ok(application) => application,
+        Err(e) if matches!(e.downcast_ref::<StoreError>(), Some(StoreError::AlreadyOpen(_))) => {
+            let Some(url) = app::running_instance(data) else { return Err(e) };
+            if open {
+                // A second double-click: show the running node instead of failing.
+                println!("公物仓已在运行（数据目录 {}），请在浏览器中访问：{url}", data.display());
+                println!("已为您打开浏览器。本窗口可以关闭。");
+                platform::open_browser(&url);
+                return Ok(());
+            }
+            bail!("数据目录 {} 正被另一个正在运行的公物仓使用，其访问地址为 {url}", data.display());
+        }
+        Err(e) => return Err(e),
+    };
+    let shutdown = platform::shutdown_signal()?;
     let url = application.url()?;
-    println!("公物仓已启动，请在浏览器中访问：{url}");
+    println!("公物仓 {} 已启动，请在浏览器中访问：{url}", crate::build_info::VERSION);
     println!("  数据目录：{}", application.data_dir().display());
     if !application.initialized() {
         println!("  本节点尚未初始化：请在浏览器中完成初始化向导。");

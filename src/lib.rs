@@ -7,6 +7,8 @@
 
 /// Build, serve and shut down the application (port 0 works).
 pub mod app;
+/// Version, commit, build date and target of this executable.
+pub mod build_info;
 /// The command line (SPEC §10).
 pub mod cli;
 /// The demo node: 沈阳市 units, accounts and asset cards from `fixtures/demo/`.
@@ -23,6 +25,8 @@ pub mod ledger;
 pub mod media;
 /// What differs between operating systems.
 pub mod platform;
+/// The systemd unit for province and national nodes.
+pub mod service;
 /// Node set-up shared by `init` and the first-run wizard.
 pub mod setup;
 /// Storage: the only module that names redb. One write transaction per business action,

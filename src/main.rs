@@ -9,11 +9,17 @@ async fn main() -> std::process::ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
         .with_target(false)
+        .with_ansi(gongwucang::platform::log_colors())
         .init();
-    match gongwucang::cli::run(gongwucang::cli::Cli::parse()).await {
+    let cli = gongwucang::cli::Cli::parse();
+    let double_click = cli.command.is_none();
+    match gongwucang::cli::run(cli).await {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("错误：{e:#}");
+            if double_click {
+                gongwucang::platform::wait_before_closing_window();
+            }
             std::process::ExitCode::FAILURE
         }
     }

@@ -29,6 +29,12 @@ pub struct About {
     pub product: &'static str,
     /// This build's version.
     pub version: &'static str,
+    /// The commit it was built from.
+    pub commit: &'static str,
+    /// The build date, `YYYY-MM-DD`.
+    pub build_date: &'static str,
+    /// The target it was built for, e.g. `x86_64-pc-windows-gnu`.
+    pub target: &'static str,
     /// The node, once initialised.
     pub node: Option<NodeView>,
     /// 业务问题 contact (empty until the admin sets it).
@@ -46,7 +52,10 @@ async fn about(State(state): State<AppState>) -> Result<Json<About>, ApiError> {
         let settings = store.read(store::settings::get)?;
         Ok(About {
             product: "公物仓",
-            version: env!("CARGO_PKG_VERSION"),
+            version: crate::build_info::VERSION,
+            commit: crate::build_info::COMMIT,
+            build_date: crate::build_info::BUILD_DATE,
+            target: crate::build_info::TARGET,
             node,
             business_contact: settings.business_contact,
             technical_contact: settings.technical_contact,

@@ -174,7 +174,7 @@ impl NodeView {
             name: node.name.clone(),
             public_key: node.public_key.clone(),
             fingerprint: node::fingerprint(&key),
-            version: env!("CARGO_PKG_VERSION"),
+            version: crate::build_info::VERSION,
         }
     }
 }

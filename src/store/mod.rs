@@ -94,6 +94,31 @@ from_redb!(redb::Error, redb::TransactionError, redb::TableError, redb::StorageE
 /// Shorthand.
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
+/// The folder inside the data folder where the copies taken before a migration go.
+pub const BACKUP_DIR: &str = "backups";
+
+/// Copies the (closed) database file to `backups/before-upgrade-v{found}-{UTC time}.redb`,
+/// written under a temporary name, flushed, then renamed.
+fn backup_before_migration(data_dir: &Path, found: u32) -> Result<PathBuf> {
+    let stamp: String = clock::now_rfc3339().chars().filter(|c| c.is_ascii_digit() || *c == 'T').collect();
+    let dir = data_dir.join(BACKUP_DIR);
+    let target = dir.join(format!("before-upgrade-v{found}-{stamp}.redb"));
+    let partial = target.with_extension("redb.partial");
+    let copy = || -> std::io::Result<()> {
+        std::fs::create_dir_all(&dir)?;
+        std::fs::copy(data_dir.join(DB_FILE), &partial)?;
+        std::fs::File::open(&partial)?.sync_all()?;
+        std::fs::rename(&partial, &target)
+    };
+    copy().map_err(|e| {
+        StoreError::Db(format!(
+            "升级数据库前无法备份到 {}：{e}。数据库未改动，请检查磁盘空间和文件夹权限。",
+            target.display()
+        ))
+    })?;
+    Ok(target)
+}
+
 /// The open database and the reference data held in memory.
 pub struct Store {
     db: Database,
@@ -105,16 +130,35 @@ impl Store {
     /// Opens (or creates) the database in `data_dir`, migrating it to this build's schema.
     /// A folder held by another process gives [`StoreError::AlreadyOpen`] at once.
     pub fn open(data_dir: &Path) -> Result<Self> {
+        Self::open_with(data_dir, schema::CURRENT_VERSION, schema::MIGRATIONS)
+    }
+
+    /// [`Store::open`] towards schema `target` with `steps` (separate for tests). Before any step
+    /// runs, the closed file is copied to `backups/` in the data folder; a copy that fails stops
+    /// the start with the file untouched.
+    pub fn open_with(data_dir: &Path, target: u32, steps: &[schema::Migration]) -> Result<Self> {
+        let mut store = Self::open_file(data_dir)?;
+        if let Some(found) = schema::version(&store)?
+            && schema::pending(found, target, steps)
+        {
+            drop(store);
+            let backup = backup_before_migration(data_dir, found)?;
+            tracing::warn!("数据库将从版本 {found} 升级到版本 {target}，升级前的数据已备份到 {}", backup.display());
+            store = Self::open_file(data_dir)?;
+        }
+        schema::migrate_with(&store, target, steps)?;
+        store.reload_reference()?;
+        Ok(store)
+    }
+
+    fn open_file(data_dir: &Path) -> Result<Self> {
         let path = data_dir.join(DB_FILE);
         let db = match Database::create(&path) {
             Ok(db) => db,
             Err(redb::DatabaseError::DatabaseAlreadyOpen) => return Err(StoreError::AlreadyOpen(data_dir.to_owned())),
             Err(e) => return Err(StoreError::Db(format!("无法打开 {}：{e}", path.display()))),
         };
-        let store = Self { db, path, reference: RwLock::new(Arc::new(Reference::default())) };
-        schema::migrate(&store)?;
-        store.reload_reference()?;
-        Ok(store)
+        Ok(Self { db, path, reference: RwLock::new(Arc::new(Reference::default())) })
     }
 
     /// The database file.

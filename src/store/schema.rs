@@ -34,7 +34,7 @@ pub fn migrate_with(store: &Store, target: u32, steps: &[Migration]) -> Result<(
         }),
         Some(found) if found > target => Err(StoreError::NewerSchema { found, supported: target }),
         Some(found) => {
-            for step in steps.iter().filter(|s| s.version > found && s.version <= target) {
+            for step in steps.iter().filter(|s| s.applies(found, target)) {
                 store.write_schema(|tx| {
                     (step.apply)(tx)?;
                     tx.put(META, meta_keys::SCHEMA_VERSION, &step.version)
@@ -43,6 +43,17 @@ pub fn migrate_with(store: &Store, target: u32, steps: &[Migration]) -> Result<(
             }
             Ok(())
         }
+    }
+}
+
+/// Whether `steps` holds a step from `found` towards `target`.
+pub fn pending(found: u32, target: u32, steps: &[Migration]) -> bool {
+    steps.iter().any(|s| s.applies(found, target))
+}
+
+impl Migration {
+    fn applies(&self, found: u32, target: u32) -> bool {
+        self.version > found && self.version <= target
     }
 }
 

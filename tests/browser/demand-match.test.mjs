@@ -315,6 +315,8 @@ describe('local node 沈阳市 (210100): 需求发布, 匹配资产, 可满足�
     assert.match(await page.locator(byTest('about-contacts-technical')).innerText(), /技术问题：久其软件技术人员，联系电话：024-82859510/)
     assert.match(await page.locator(byTest('about-fingerprint')).innerText(), /^[0-9A-F]{4}( [0-9A-F]{4})+$/)
     assert.match(await page.locator(byTest('about-version')).innerText(), /^\d+\.\d+\.\d+/)
+    // The commit and build date --version prints, and the platform in words.
+    assert.match(await page.locator(byTest('about-build')).innerText(), /构建：([0-9a-f]{12}|unknown)｜构建日期：\d{4}-\d{2}-\d{2}｜运行平台：Linux（x86_64）/)
     await shot(page, 'match-15-about')
   })
 
