@@ -3,6 +3,7 @@
 # Installs the Rust targets and Debian's cross toolchains it needs (as root), says clearly what
 # it could not get, builds (release profile: LTO, stripped, web UI embedded), checks the size
 # limit, and runs the smoke test of every binary this machine can run (aarch64 under qemu-user).
+# Set DIST_TARGETS to build only some, e.g. DIST_TARGETS="aarch64-unknown-linux-gnu".
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,7 +15,16 @@ targets=(
   "x86_64-unknown-linux-musl|gongwucang-$version-linux-x86_64-musl|musl-tools|musl-gcc"
   "x86_64-pc-windows-gnu|gongwucang-$version-windows-x86_64.exe|gcc-mingw-w64-x86-64|x86_64-w64-mingw32-gcc"
   "aarch64-unknown-linux-gnu|gongwucang-$version-linux-aarch64|gcc-aarch64-linux-gnu libc6-dev-arm64-cross|aarch64-linux-gnu-gcc"
+  "aarch64-unknown-linux-musl|gongwucang-$version-linux-aarch64-musl|gcc-aarch64-linux-gnu|aarch64-linux-gnu-gcc"
 )
+
+if [ -n "${DIST_TARGETS:-}" ]; then
+  chosen=()
+  for entry in "${targets[@]}"; do
+    [[ " $DIST_TARGETS " == *" ${entry%%|*} "* ]] && chosen+=("$entry")
+  done
+  targets=("${chosen[@]}")
+fi
 
 missing_packages=()
 for entry in "${targets[@]}"; do
@@ -70,6 +80,7 @@ for entry in "${built[@]}"; do
   case $target in
     x86_64-unknown-linux-*) runner=() ;;
     aarch64-unknown-linux-gnu) runner=(qemu-aarch64 -L /usr/aarch64-linux-gnu) ;;
+    aarch64-unknown-linux-musl) runner=(qemu-aarch64) ;;
     *) echo "$target：本机无法运行（需要 Windows），已由 cargo 交叉编译检查"; continue ;;
   esac
   if [ ${#runner[@]} -gt 0 ] && ! command -v "${runner[0]}" >/dev/null; then
