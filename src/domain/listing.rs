@@ -171,7 +171,7 @@ pub enum PlatformGroup {
     Rejected,
 }
 
-fn name<T: Serialize>(value: T) -> String {
+pub(crate) fn name<T: Serialize>(value: T) -> String {
     serde_json::to_value(value).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
 }
 
@@ -268,6 +268,9 @@ pub struct Listing {
     /// The peers this node has sent it to (this node's bookkeeping, never sent).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sent_to: Vec<String>,
+    /// 洽谈中: held for the unit whose interest the clerk accepted (see `domain::interest`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hold: Option<super::interest::Hold>,
 }
 
 /// The provenance of a listing or demand received from another node (SPEC §9). Its ids carry
@@ -573,6 +576,10 @@ pub fn transition(listing: &Listing, actor: &Actor, action: &ListingAction, now:
             }
         }
     }
+    // A hold ends with the listing's time on offer (a result, or 退仓).
+    if matches!(next.state, State::Completed | State::Withdrawn) {
+        next.hold = None;
+    }
     Ok(next)
 }
 
@@ -680,6 +687,7 @@ pub fn create(
         national_published_at: None,
         origin: None,
         sent_to: Vec::new(),
+        hold: None,
     };
     edit(&draft, actor, fields, now)
 }
@@ -764,6 +772,11 @@ impl Listing {
             NationalState::Cancelled => Some(PlatformGroup::Cancelled),
             NationalState::Rejected => Some(PlatformGroup::Rejected),
         }
+    }
+
+    /// Whether it is held for a unit today (洽谈中): then it is not in the plazas' available view.
+    pub fn reserved(&self, today: &str) -> bool {
+        super::interest::active_hold(self, today).is_some()
     }
 
     /// Whether it shows in the warehouse plaza (公物仓广场).

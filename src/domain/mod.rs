@@ -14,6 +14,8 @@ pub mod demand;
 pub mod error;
 /// The figures a node reports upward (上报统计数据).
 pub mod figures;
+/// 意向登记 and 洽谈中: interests in a listing and the hold an accepted one puts on it.
+pub mod interest;
 /// Ledger import rules: column headers and row parsing.
 pub mod ledger;
 /// Listings: the warehouse and platform tracks, one transition function, plaza visibility.

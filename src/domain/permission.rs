@@ -87,11 +87,15 @@ pub enum Action {
     UnitsDirectory,
     /// `GET /reports/nodes`: the figures of this node and those reported from below.
     FiguresRead,
+    /// 登记、接受、不予采纳、撤回调剂意向 (clerk; the rules decide which unit may do which).
+    InterestsManage,
+    /// The interests of the caller's unit and the queue of its listings.
+    InterestsRead,
 }
 
 impl Action {
     /// Every action, for listing permissions.
-    pub const ALL: [Action; 36] = [
+    pub const ALL: [Action; 38] = [
         Self::SessionRead,
         Self::PasswordChange,
         Self::TodoRead,
@@ -128,6 +132,8 @@ impl Action {
         Self::PeersManage,
         Self::UnitsDirectory,
         Self::FiguresRead,
+        Self::InterestsManage,
+        Self::InterestsRead,
     ];
 
     /// The name the UI receives in `permissions`.
@@ -169,6 +175,8 @@ impl Action {
             Self::PeersManage => "peers.manage",
             Self::UnitsDirectory => "units.directory",
             Self::FiguresRead => "figures.read",
+            Self::InterestsManage => "interests.manage",
+            Self::InterestsRead => "interests.read",
         }
     }
 
@@ -192,6 +200,8 @@ impl Action {
             Self::CardsChange | Self::CardsImport | Self::LocationsChange | Self::ListingsCreate => role == Clerk,
             Self::ListingsRead => matches!(role, Clerk | Reviewer | Authority | Province),
             Self::ListingsReview | Self::DemandsReview => role == Reviewer,
+            Self::InterestsManage => role == Clerk,
+            Self::InterestsRead => matches!(role, Clerk | Reviewer),
             Self::DemandsCreate => role == Clerk,
             Self::DemandsRead => matches!(role, Clerk | Reviewer | Authority | Province | National),
             Self::ListingsAuthorityReview => role == Authority,
@@ -282,6 +292,12 @@ pub const ROUTES: &[(&str, &str, Action)] = &[
     ("POST", "/api/v1/bundles/import", Action::PeersManage),
     ("GET", "/api/v1/bundles", Action::PeersManage),
     ("GET", "/api/v1/reports/nodes", Action::FiguresRead),
+    ("POST", "/api/v1/listings/{id}/interests", Action::InterestsManage),
+    ("GET", "/api/v1/listings/{id}/interests", Action::InterestsRead),
+    ("GET", "/api/v1/interests", Action::InterestsRead),
+    ("POST", "/api/v1/interests/{id}/accept", Action::InterestsManage),
+    ("POST", "/api/v1/interests/{id}/decline", Action::InterestsManage),
+    ("POST", "/api/v1/interests/{id}/withdraw", Action::InterestsManage),
 ];
 
 /// The action of a route (`path` as the router matched it, e.g. `/api/v1/units/{id}`).

@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 
 use super::card::AssetCard;
 use super::demand::{Demand, DemandState};
+use super::interest::Hold;
 use super::listing::{Listing, ListingResult, NationalState, Origin, Scope};
 use super::node::NodeKind;
 use super::peer::{Peer, PeerRole};
@@ -105,6 +106,12 @@ pub fn outgoing_listing(listing: &Listing, node: &str, node_name: &str, unit_nam
         // at home; the province's own 驳回 reason travels on its copy.
         reason: None,
         result: listing.result.clone().map(|r| ListingResult { receiver_unit_id: None, ..r }),
+        // 洽谈中 travels, so the other nodes' plazas take it off too; its ids become wire ids.
+        hold: listing.hold.clone().map(|h| Hold {
+            interest_id: wire_id(&h.interest_id, node),
+            unit_id: wire_id(&h.unit_id, node),
+            ..h
+        }),
         origin,
         sent_to: Vec::new(),
         ..listing.clone()

@@ -32,6 +32,13 @@ pub struct Settings {
     pub stale_listing_days: u32,
     /// A demand open this many days is flagged (及时清理需求信息).
     pub stale_demand_days: u32,
+    /// An accepted interest holds its listing this many days without a result (洽谈期限).
+    #[serde(default = "default_hold_days")]
+    pub hold_days: u32,
+}
+
+fn default_hold_days() -> u32 {
+    super::interest::DEFAULT_HOLD_DAYS
 }
 
 impl Default for Settings {
@@ -41,6 +48,7 @@ impl Default for Settings {
             technical_contact: SupportContact::default(),
             stale_listing_days: DEFAULT_STALE_LISTING_DAYS,
             stale_demand_days: DEFAULT_STALE_DEMAND_DAYS,
+            hold_days: super::interest::DEFAULT_HOLD_DAYS,
         }
     }
 }
@@ -82,6 +90,7 @@ impl Settings {
             technical_contact: self.technical_contact.checked("技术问题")?,
             stale_listing_days: days(self.stale_listing_days, "长期未调剂共享的提醒期限", 30)?,
             stale_demand_days: days(self.stale_demand_days, "需求清理的提醒期限", 7)?,
+            hold_days: days(self.hold_days, "调剂意向的洽谈期限", 1)?,
         })
     }
 }

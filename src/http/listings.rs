@@ -102,6 +102,32 @@ pub struct ListingView {
     pub stale: bool,
     /// Where it comes from, when it was received from another node.
     pub origin: Option<listing::Origin>,
+    /// 洽谈中: held for a unit whose interest was accepted, while the hold stands.
+    pub hold: Option<HoldView>,
+    /// The caller's unit's interest in it that is still open or accepted.
+    pub my_interest: Option<MyInterest>,
+}
+
+/// 洽谈中, as a listing shows it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HoldView {
+    /// The last day of the hold.
+    pub until: String,
+    /// The unit it is held for: shown to the offering unit and to that unit only.
+    pub unit_name: Option<String>,
+    /// The accepted interest (the offering unit records the result from it).
+    pub interest_id: Option<String>,
+    /// The unit it is held for (offering unit only, to pre-fill the receiver).
+    pub unit_id: Option<String>,
+}
+
+/// The caller's own interest in a listing.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MyInterest {
+    /// Its id.
+    pub id: String,
+    /// open or accepted.
+    pub state: crate::domain::interest::InterestState,
 }
 
 /// The actor of the listing rules for a user.
@@ -131,10 +157,45 @@ pub fn views(store: &Store, user: &User, listings: &[Listing]) -> Result<Vec<Lis
         Ok((cards, store::settings::get(r)?))
     })?;
     let now = clock::now_rfc3339();
+    let today = &now[..10];
+    let my_interests = match (&user.unit_id, user.role) {
+        (Some(unit), Role::Clerk | Role::Reviewer) => store.read(|r| store::interests::of_unit(r, unit))?,
+        _ => Vec::new(),
+    };
     listings
         .iter()
         .zip(cards)
         .map(|(l, card)| {
+            use crate::domain::interest::{self, InterestState};
+            let my_interest = my_interests
+                .iter()
+                .filter(|i| i.listing_id == l.id)
+                .map(|i| (i, interest::effective(i, Some(l), today).0))
+                .find(|(_, state)| matches!(state, InterestState::Open | InterestState::Accepted))
+                .map(|(i, state)| MyInterest { id: i.id.clone(), state });
+            let mut actions = listing::allowed_actions(l, &actor);
+            if my_interest.is_none() && interest::may_register(l, &actor).is_ok() {
+                actions.push("interest");
+            }
+            let hold = match interest::active_hold(l, today) {
+                Some(h) => {
+                    let insider = user.unit_id.as_deref().is_some_and(|u| u == l.unit_id || u == h.unit_id);
+                    let own = user.unit_id.as_deref() == Some(l.unit_id.as_str());
+                    let unit_name = match insider {
+                        true => {
+                            Some(store.read(|r| store::units::get(r, &h.unit_id))?.map(|u| u.name).unwrap_or_default())
+                        }
+                        false => None,
+                    };
+                    Some(HoldView {
+                        until: h.until.clone(),
+                        unit_name,
+                        interest_id: own.then(|| h.interest_id.clone()),
+                        unit_id: own.then(|| h.unit_id.clone()),
+                    })
+                }
+                None => None,
+            };
             let card = card.ok_or_else(|| ApiError::NotFound("入仓资产的卡片不存在".to_owned()))?;
             let mut card = context.view(&card);
             if let Some(origin) = &l.origin {
@@ -165,11 +226,13 @@ pub fn views(store: &Store, user: &User, listings: &[Listing]) -> Result<Vec<Lis
                 created_at: l.created_at.clone(),
                 published_at: l.published_at.clone(),
                 updated_at: l.updated_at.clone(),
-                actions: listing::allowed_actions(l, &actor),
+                actions,
                 group: l.warehouse_group(),
                 platform_group: l.platform_group(),
                 stale: l.in_warehouse_plaza()
                     && l.published_at.as_deref().is_some_and(|p| older_than(p, &now, settings.stale_listing_days)),
+                hold,
+                my_interest,
             })
         })
         .collect()

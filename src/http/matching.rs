@@ -59,6 +59,12 @@ pub struct DemandMatch {
     pub reasons: Vec<String>,
 }
 
+/// Every listing but those held for a unit today (洽谈中 listings match no demand).
+fn available_listings(r: &impl Read) -> store::Result<Vec<Listing>> {
+    let today = crate::domain::clock::now_rfc3339()[..10].to_owned();
+    Ok(store::listings::all(r)?.into_iter().filter(|l| !l.reserved(&today)).collect())
+}
+
 /// The cards of the listings that are in the plazas, by id, read in one transaction.
 fn plaza_cards(r: &impl Read, listings: &[Listing]) -> store::Result<HashMap<String, AssetCard>> {
     let mut cards = HashMap::new();
@@ -83,7 +89,7 @@ async fn matches(
         let d = demand_for(&store, &ctx.user, &id)?;
         let viewer = viewer_of(&store, &ctx.user)?;
         let (listings, cards) = store.read(|r| {
-            let listings = store::listings::all(r)?;
+            let listings = available_listings(r)?;
             let cards = plaza_cards(r, &listings)?;
             Ok((listings, cards))
         })?;
@@ -171,7 +177,7 @@ pub fn new_match_flags(store: &Store, user: &User, demands: &[Demand]) -> Result
     }
     let viewer = viewer_of(store, user)?;
     let (listings, cards) = store.read(|r| {
-        let listings = store::listings::all(r)?;
+        let listings = available_listings(r)?;
         let cards = plaza_cards(r, &listings)?;
         Ok((listings, cards))
     })?;

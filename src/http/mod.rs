@@ -38,6 +38,8 @@ pub mod extract;
 pub mod figures;
 /// Ledger import and template.
 pub mod import;
+/// 调剂意向: registering interest, the queue, accepting, declining, withdrawing.
+pub mod interests;
 /// Listings and their approvals.
 pub mod listings;
 /// Location trees.
@@ -129,6 +131,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(listings::router())
         .merge(plaza::router())
         .merge(demands::router())
+        .merge(interests::router())
         .merge(settings::router())
         .merge(matching::router())
         .merge(mine::router())

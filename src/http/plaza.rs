@@ -109,6 +109,8 @@ fn plaza(
         let on = l.published_at.as_deref().and_then(|p| p.get(..10)).unwrap_or("");
         from.as_deref().is_none_or(|f| on >= f) && to.as_deref().is_none_or(|t| on <= t)
     };
+    // 洽谈中 listings leave the plazas' available view (their detail page says why).
+    let today = crate::domain::clock::now_rfc3339()[..10].to_owned();
     let cards = store.read(|r| {
         let mut cards = store::cards::all(r)?;
         cards.extend(store::relay::remote_cards(r)?);
@@ -118,7 +120,7 @@ fn plaza(
     let mut hits: Vec<(Listing, i64)> = store
         .read(store::listings::all)?
         .into_iter()
-        .filter(|l| shows(l) && listing::visible(l, &viewer))
+        .filter(|l| shows(l) && !l.reserved(&today) && listing::visible(l, &viewer))
         .filter(|l| filter.mode.is_none_or(|m| l.mode == m))
         .filter(|l| region.as_ref().is_none_or(|r| r.contains(&l.unit_region)))
         .filter(|l| published_in(l))

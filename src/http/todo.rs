@@ -154,6 +154,45 @@ fn listing_items(store: &crate::store::Store, user: &crate::domain::user::User) 
                     && d.published_at.as_deref().is_some_and(|p| older_than(p, &now, demand_days))
             });
             let matched = demands_with_new_matches(store, user)?;
+            let (received, registered) = match user.unit_id.as_deref() {
+                Some(unit) => store.read(|r| {
+                    Ok((store::interests::for_unit_listings(r, unit)?, store::interests::of_unit(r, unit)?))
+                })?,
+                None => (Vec::new(), Vec::new()),
+            };
+            let today = &now[..10];
+            let listing_of = |id: &str| listings.iter().find(|l| l.id == id);
+            let state_of = |i: &crate::domain::interest::Interest| {
+                crate::domain::interest::effective(i, listing_of(&i.listing_id), today).0
+            };
+            use crate::domain::interest::InterestState;
+            let waiting = received
+                .iter()
+                .filter(|i| state_of(i) == InterestState::Open)
+                .filter(|i| {
+                    listing_of(&i.listing_id).is_some_and(|l| l.state == State::Published && !l.reserved(today))
+                })
+                .count() as u64;
+            let held = listings_where(&|l| own(&l.unit_id) && l.reserved(today));
+            let accepted = registered.iter().filter(|i| state_of(i) == InterestState::Accepted).count() as u64;
+            rows.push((
+                "interests_open",
+                waiting,
+                "条调剂意向待处理，请按登记先后接受或不予采纳".to_owned(),
+                "/warehouse/interests",
+            ));
+            rows.push((
+                "listings_reserved",
+                held,
+                "项资产洽谈中，达成调剂后请登记调剂结果".to_owned(),
+                "/warehouse/interests",
+            ));
+            rows.push((
+                "interests_accepted",
+                accepted,
+                "项调剂意向已被资产所属单位接受（洽谈中），请与对方联系办理".to_owned(),
+                "/warehouse/interests",
+            ));
             rows.push(("returned", returned, "条入仓申请被退回，请修改后重新提交".to_owned(), "/warehouse/mine"));
             rows.push((
                 "returned_demands",

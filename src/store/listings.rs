@@ -219,6 +219,7 @@ pub fn act_from(
         cards::update(tx, &card)?;
         cards::record(tx, &card.id, lines)?;
     }
+    super::interests::complete_held(tx, &current, &next, now)?;
     put_from(tx, &next, from)?;
     let track = if next.national { format!("，平台：{}", next.national_state.label()) } else { String::new() };
     let summary = format!(

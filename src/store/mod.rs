@@ -29,6 +29,8 @@ pub mod demands;
 pub mod exchange;
 /// Applying a checked ledger import.
 pub mod import;
+/// 意向登记 and 洽谈中.
+pub mod interests;
 /// Listings and their effect on cards.
 pub mod listings;
 /// Location trees.

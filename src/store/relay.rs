@@ -163,13 +163,16 @@ fn apply_listing(tx: &Tx, me: &Node, peer: &Peer, shared: SharedListing, at: &st
     }
     let existing = super::listings::get(tx, &incoming.id)?;
     let existing_via = existing.as_ref().and_then(|l| l.origin.as_ref()).map(|o| o.via.as_str());
-    let ids = [
+    let mut ids = vec![
         incoming.id.as_str(),
         incoming.unit_id.as_str(),
         incoming.card_id.as_str(),
         shared.card.id.as_str(),
         shared.card.unit_id.as_str(),
     ];
+    if let Some(hold) = &incoming.hold {
+        ids.extend([hold.interest_id.as_str(), hold.unit_id.as_str()]);
+    }
     if let Err(why) =
         relay::check_received(me.kind, peer, &ids, &incoming.unit_region, incoming.origin.as_ref(), existing_via)
     {

@@ -77,6 +77,7 @@ fn create_tables(tx: &Tx) -> Result<()> {
         tables::REMOTE_CARDS,
         tables::FIGURES,
         tables::DEMANDS,
+        tables::INTERESTS,
         tables::PEERS,
         tables::OUTBOX,
         tables::INBOX,

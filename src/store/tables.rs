@@ -36,6 +36,8 @@ pub const REMOTE_CARDS: Records = TableDefinition::new("remote_cards");
 pub const FIGURES: Records = TableDefinition::new("figures");
 /// Demands (需求), by id.
 pub const DEMANDS: Records = TableDefinition::new("demands");
+/// Interest id → interest (意向登记).
+pub const INTERESTS: Records = TableDefinition::new("interests");
 /// Peers (parent and child nodes), by node id.
 pub const PEERS: Records = TableDefinition::new("peers");
 /// Outgoing events per peer: `peer/seq` (seq zero-padded) → event.

@@ -11,6 +11,7 @@ mod federation_http;
 mod helpers;
 mod http_basics;
 mod import;
+mod interests;
 mod listing_model;
 mod listings;
 mod locations;

@@ -124,6 +124,12 @@ fn table() -> Vec<Route> {
         route(Method::POST, "/api/v1/listings/{id}/submit-central", Only(&[Province])),
         route(Method::POST, "/api/v1/listings/{id}/cancel", Only(&[Clerk])),
         route(Method::POST, "/api/v1/listings/{id}/result", Only(&[Clerk])),
+        route(Method::POST, "/api/v1/listings/{id}/interests", Only(&[Clerk, OtherClerk])),
+        route(Method::GET, "/api/v1/listings/{id}/interests", Only(&[Clerk, Reviewer, OtherClerk])),
+        route(Method::GET, "/api/v1/interests", Only(&[Clerk, Reviewer, OtherClerk])),
+        route(Method::POST, "/api/v1/interests/{id}/accept", Only(&[Clerk, OtherClerk])),
+        route(Method::POST, "/api/v1/interests/{id}/decline", Only(&[Clerk, OtherClerk])),
+        route(Method::POST, "/api/v1/interests/{id}/withdraw", Only(&[Clerk, OtherClerk])),
         route(
             Method::GET,
             "/api/v1/plaza/warehouse",
@@ -340,6 +346,10 @@ fn body_for(method: &Method, template: &str, n: usize) -> Option<Value> {
         }),
         "/api/v1/demands/{id}/return" => json!({"reason": "指标不清"}),
         "/api/v1/demands/{id}/close" => json!({"reason": "purchased"}),
+        "/api/v1/listings/{id}/interests" => {
+            json!({"quantity": 1, "purpose": "办公使用", "contact_name": "李明", "contact_phone": "024-2"})
+        }
+        "/api/v1/interests/{id}/decline" => json!({"reason": "已调剂给其他单位"}),
         "/api/v1/listings/{id}/result" => {
             json!({"method": "other", "receiver_name": "x", "date": "2026-01-01", "quantity": 1, "note": ""})
         }

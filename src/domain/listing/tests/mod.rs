@@ -31,6 +31,7 @@ fn listing(national: bool) -> Listing {
         national_published_at: None,
         origin: None,
         sent_to: Vec::new(),
+        hold: None,
     }
 }
 

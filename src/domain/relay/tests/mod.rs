@@ -43,6 +43,7 @@ fn listing(scope: Scope, national_state: NationalState) -> Listing {
         national_published_at: None,
         origin: None,
         sent_to: Vec::new(),
+        hold: None,
     }
 }
 
