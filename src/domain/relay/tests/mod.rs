@@ -289,3 +289,23 @@ fn the_golden_listing_bundle_decodes_into_todays_records() {
     assert_eq!(back, shared_demand);
     assert_eq!(contents.photos, [photo_bytes]);
 }
+
+#[test]
+fn a_hold_travels_with_wire_ids_so_other_nodes_drop_the_listing_from_their_plazas() {
+    let node = "210100-3fa2c91b";
+    let mut l = listing(Scope::National, NationalState::PublishedNational);
+    l.state = crate::domain::listing::State::Published;
+    l.hold = Some(Hold {
+        interest_id: "I7".into(),
+        unit_id: "u2".into(),
+        since: "2026-11-27T09:00:00Z".into(),
+        until: "2026-12-27".into(),
+    });
+    let out = outgoing_listing(&l, node, "沈阳市财政局公物仓", "和平区教育局");
+    let hold = out.hold.clone().expect("the hold travels");
+    assert_eq!((hold.interest_id.as_str(), hold.unit_id.as_str()), ("I7@210100-3fa2c91b", "u2@210100-3fa2c91b"));
+    assert!(out.reserved("2026-12-01") && !out.reserved("2026-12-28"), "the receiving node reads it off the date");
+    // Relayed onwards unchanged (already wire ids).
+    let relayed = outgoing_listing(&out, "210000-aaaaaaaa", "辽宁省财政厅公物仓", "和平区教育局");
+    assert_eq!(relayed.hold, out.hold);
+}
