@@ -111,6 +111,27 @@ export const LISTING_ACTIONS = {
   submit_central: '报送至中央',
   cancel: '取消调剂共享',
   result: '登记调剂结果',
+  interest: '登记调剂意向',
+}
+
+/** Where a 调剂意向 stands (InterestView.state). */
+export const INTEREST_STATES = {
+  open: '待处理',
+  accepted: '洽谈中',
+  declined: '未采纳',
+  lapsed: '已过期',
+  withdrawn: '已撤回',
+  completed: '已调剂',
+}
+
+/** Element Plus tag type of each interest state. */
+export const INTEREST_STATE_TAGS = {
+  open: 'warning',
+  accepted: 'primary',
+  declined: 'info',
+  lapsed: 'info',
+  withdrawn: 'info',
+  completed: 'success',
 }
 
 /** Scopes allowed for a listing outside / inside the national platform. */
@@ -270,6 +291,10 @@ export const AUDIT_ACTIONS = {
   listing_submitted_central: '报送至中央',
   listing_cancelled: '取消调剂共享',
   listing_result_recorded: '登记调剂结果',
+  interest_registered: '登记调剂意向',
+  interest_accepted: '接受调剂意向',
+  interest_declined: '不予采纳 / 结束洽谈',
+  interest_withdrawn: '撤回调剂意向',
   location_created: '新增存放地点',
   location_renamed: '修改存放地点',
   location_deleted: '删除存放地点',

@@ -63,6 +63,16 @@ export const MENU_ITEMS = [
     component: () => import('./views/ListingMineView.vue'),
   },
   {
+    // 调剂意向: what other units registered in this unit's assets (接受 → 洽谈中) and what it registered.
+    group: 'warehouse',
+    name: 'warehouse-interests',
+    title: '调剂意向',
+    path: '/warehouse/interests',
+    permission: 'interests.read',
+    test: 'warehouse-interests',
+    component: () => import('./views/InterestsView.vue'),
+  },
+  {
     group: 'warehouse',
     name: 'warehouse-plaza',
     title: '公物仓广场',
