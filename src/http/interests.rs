@@ -88,13 +88,18 @@ fn views(store: &Store, interests: &[Interest]) -> Result<Vec<InterestView>, Api
     store
         .read(|r| {
             let mut listings: HashMap<String, Option<Listing>> = HashMap::new();
+            // Every listing's queue from one scan, oldest first (the order of `of_listing`).
             let mut queues: HashMap<String, Vec<Interest>> = HashMap::new();
+            if !interests.is_empty() {
+                for i in store::interests::oldest_first(store::interests::all(r)?) {
+                    queues.entry(i.listing_id.clone()).or_default().push(i);
+                }
+            }
             let mut units: HashMap<String, String> = HashMap::new();
             let mut out = Vec::with_capacity(interests.len());
             for i in interests {
                 if !listings.contains_key(&i.listing_id) {
                     listings.insert(i.listing_id.clone(), store::listings::get(r, &i.listing_id)?);
-                    queues.insert(i.listing_id.clone(), store::interests::of_listing(r, &i.listing_id)?);
                 }
                 let listing = listings.get(&i.listing_id).and_then(Option::as_ref);
                 let card = match listing {

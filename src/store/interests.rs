@@ -21,28 +21,25 @@ pub fn all(r: &impl Read) -> Result<Vec<Interest>> {
 
 /// The queue of a listing, oldest first.
 pub fn of_listing(r: &impl Read, listing_id: &str) -> Result<Vec<Interest>> {
-    let mut found: Vec<Interest> = all(r)?.into_iter().filter(|i| i.listing_id == listing_id).collect();
-    oldest_first(&mut found);
-    Ok(found)
+    Ok(oldest_first(all(r)?.into_iter().filter(|i| i.listing_id == listing_id).collect()))
 }
 
 /// What a unit has registered, newest first.
 pub fn of_unit(r: &impl Read, unit_id: &str) -> Result<Vec<Interest>> {
-    let mut found: Vec<Interest> = all(r)?.into_iter().filter(|i| i.unit_id == unit_id).collect();
-    oldest_first(&mut found);
+    let mut found = oldest_first(all(r)?.into_iter().filter(|i| i.unit_id == unit_id).collect());
     found.reverse();
     Ok(found)
 }
 
 /// Interests in the listings of `unit_id` (the offering unit's to-do).
 pub fn for_unit_listings(r: &impl Read, unit_id: &str) -> Result<Vec<Interest>> {
-    let mut found: Vec<Interest> = all(r)?.into_iter().filter(|i| i.listing_unit_id == unit_id).collect();
-    oldest_first(&mut found);
-    Ok(found)
+    Ok(oldest_first(all(r)?.into_iter().filter(|i| i.listing_unit_id == unit_id).collect()))
 }
 
-fn oldest_first(interests: &mut [Interest]) {
+/// `interests` sorted oldest first (registration time, then id), the order of a queue.
+pub fn oldest_first(mut interests: Vec<Interest>) -> Vec<Interest> {
     interests.sort_by(|a, b| a.created_at.cmp(&b.created_at).then_with(|| id_number(&a.id).cmp(&id_number(&b.id))));
+    interests
 }
 
 fn id_number(id: &str) -> u64 {
