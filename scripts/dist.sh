@@ -11,7 +11,7 @@ MAX_MB=20
 version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
 # target triple | file name | Debian packages | the command that must exist
 targets=(
-  "x86_64-unknown-linux-gnu|gongwucang-$version-linux-x86_64||cc"
+  "x86_64-unknown-linux-gnu|gongwucang-$version-linux-x86_64|gcc|cc"
   "x86_64-unknown-linux-musl|gongwucang-$version-linux-x86_64-musl|musl-tools|musl-gcc"
   "x86_64-pc-windows-gnu|gongwucang-$version-windows-x86_64.exe|gcc-mingw-w64-x86-64|x86_64-w64-mingw32-gcc"
   "aarch64-unknown-linux-gnu|gongwucang-$version-linux-aarch64|gcc-aarch64-linux-gnu libc6-dev-arm64-cross|aarch64-linux-gnu-gcc"
@@ -20,23 +20,32 @@ targets=(
 
 if [ -n "${DIST_TARGETS:-}" ]; then
   chosen=()
-  for entry in "${targets[@]}"; do
-    [[ " $DIST_TARGETS " == *" ${entry%%|*} "* ]] && chosen+=("$entry")
+  for wanted in $DIST_TARGETS; do
+    found=
+    for entry in "${targets[@]}"; do
+      [ "${entry%%|*}" = "$wanted" ] && chosen+=("$entry") && found=1
+    done
+    [ -n "$found" ] || { echo "DIST_TARGETS 中的 $wanted 不是可构建的目标：${targets[*]%%|*}"; exit 2; }
   done
   targets=("${chosen[@]}")
 fi
 
 missing_packages=()
 for entry in "${targets[@]}"; do
-  IFS='|' read -r _ _ packages tool <<<"$entry"
+  IFS='|' read -r target _ packages tool <<<"$entry"
   command -v "$tool" >/dev/null || missing_packages+=($packages)
+  [[ $target == aarch64-* ]] && ! command -v qemu-aarch64 >/dev/null && missing_packages+=(qemu-user)
 done
-command -v qemu-aarch64 >/dev/null || missing_packages+=(qemu-user)
+command -v curl >/dev/null || missing_packages+=(curl)
+command -v npm >/dev/null || echo "警告：缺少 node 和 npm（构建网页界面需要），请安装 Node.js 20 或更高版本"
+mapfile -t missing_packages < <(printf '%s\n' "${missing_packages[@]}" | sort -u | sed '/^$/d')
 if [ ${#missing_packages[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     echo "安装交叉编译工具：${missing_packages[*]}"
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing_packages[@]}" >/dev/null \
-      || echo "警告：无法安装 ${missing_packages[*]}"
+    apt-get update -qq
+    for package in "${missing_packages[@]}"; do
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$package" >/dev/null || echo "警告：无法安装 $package"
+    done
   else
     echo "警告：缺少 ${missing_packages[*]}，请运行：sudo apt-get install ${missing_packages[*]}"
   fi
@@ -54,22 +63,25 @@ for entry in "${targets[@]}"; do
     continue
   fi
   if ! rustup target list --installed 2>/dev/null | grep -qx "$target"; then
-    rustup target add "$target" >/dev/null 2>&1 || { skipped+=("$target（rustup 无法安装该目标）"); continue; }
+    rustup target add "$target" || { skipped+=("$target（rustup 无法安装该目标）"); continue; }
   fi
   echo "== 构建 $target"
+  # A file left from an earlier run must never pass for this build.
+  rm -f "dist/$file" "dist/$file.sha256"
   if ! cargo build --release --locked --target "$target"; then
     failed+=("$target（构建失败）")
     continue
   fi
   exe=gongwucang
   [[ $target == *windows* ]] && exe=gongwucang.exe
-  cp "target/$target/release/$exe" "dist/$file"
-  (cd dist && sha256sum "$file" >"$file.sha256")
-  bytes=$(stat -c %s "dist/$file")
+  built_file="${CARGO_TARGET_DIR:-target}/$target/release/$exe"
+  bytes=$(stat -c %s "$built_file")
   if [ "$bytes" -gt $((MAX_MB * 1024 * 1024)) ]; then
     failed+=("$target（$((bytes / 1048576)) MB，超过 $MAX_MB MB）")
     continue
   fi
+  cp "$built_file" "dist/$file"
+  (cd dist && sha256sum "$file" >"$file.sha256")
   built+=("$target|$file|$bytes")
 done
 

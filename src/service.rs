@@ -40,7 +40,7 @@ pub fn systemd_unit(settings: &ServiceSettings<'_>) -> Result<String, DomainErro
     Ok(format!(
         "# 公物仓节点服务（省级、全国节点）。安装步骤（以 root 身份）：
 #   useradd --system --home-dir {data} --shell /usr/sbin/nologin {user}
-#   install -m 0755 gongwucang {exec}
+#   install -m 0755 gongwucang-版本-linux-x86_64-musl {exec}   （ARM64：…-linux-aarch64-musl）
 #   install -d -m 0700 -o {user} -g {user} {data}
 #   sudo -u {user} {exec} init --data {data} --kind province --region 210000 --name 辽宁省公物仓 --admin-password …
 #   （或首次访问网页时在初始化向导中完成）
