@@ -8,6 +8,12 @@ pub fn now_rfc3339() -> String {
     format_rfc3339(OffsetDateTime::now_utc())
 }
 
+/// Today's date, `YYYY-MM-DD` in UTC (the day the date-based rules, such as a hold's last day, compare with).
+pub fn today() -> String {
+    let date = OffsetDateTime::now_utc().date();
+    format!("{:04}-{:02}-{:02}", date.year(), u8::from(date.month()), date.day())
+}
+
 /// Formats a time as RFC 3339, seconds precision.
 pub fn format_rfc3339(at: OffsetDateTime) -> String {
     let at = at.replace_nanosecond(0).unwrap_or(at);

@@ -84,7 +84,7 @@ pub struct InterestView {
 
 /// Views of interests, with names, effective states and queue positions read in one transaction.
 fn views(store: &Store, interests: &[Interest]) -> Result<Vec<InterestView>, ApiError> {
-    let today = clock::now_rfc3339()[..10].to_owned();
+    let today = clock::today();
     store
         .read(|r| {
             let mut listings: HashMap<String, Option<Listing>> = HashMap::new();

@@ -61,7 +61,7 @@ pub struct DemandMatch {
 
 /// Every listing but those held for a unit today (洽谈中 listings match no demand).
 fn available_listings(r: &impl Read) -> store::Result<Vec<Listing>> {
-    let today = crate::domain::clock::now_rfc3339()[..10].to_owned();
+    let today = crate::domain::clock::today();
     Ok(store::listings::all(r)?.into_iter().filter(|l| !l.reserved(&today)).collect())
 }
 

@@ -110,7 +110,7 @@ fn plaza(
         from.as_deref().is_none_or(|f| on >= f) && to.as_deref().is_none_or(|t| on <= t)
     };
     // 洽谈中 listings leave the plazas' available view (their detail page says why).
-    let today = crate::domain::clock::now_rfc3339()[..10].to_owned();
+    let today = crate::domain::clock::today();
     let cards = store.read(|r| {
         let mut cards = store::cards::all(r)?;
         cards.extend(store::relay::remote_cards(r)?);

@@ -154,12 +154,11 @@ fn listing_items(store: &crate::store::Store, user: &crate::domain::user::User) 
                     && d.published_at.as_deref().is_some_and(|p| older_than(p, &now, demand_days))
             });
             let matched = demands_with_new_matches(store, user)?;
-            let (received, registered) = match user.unit_id.as_deref() {
-                Some(unit) => store.read(|r| {
-                    Ok((store::interests::for_unit_listings(r, unit)?, store::interests::of_unit(r, unit)?))
-                })?,
-                None => (Vec::new(), Vec::new()),
-            };
+            // One scan of the interests: those in this unit's listings, and those it registered.
+            let interests = store.read(store::interests::all)?;
+            let unit = user.unit_id.as_deref().unwrap_or_default();
+            let received = interests.iter().filter(|i| i.listing_unit_id == unit);
+            let registered = interests.iter().filter(|i| i.unit_id == unit);
             let today = &now[..10];
             let listing_of = |id: &str| listings.iter().find(|l| l.id == id);
             let state_of = |i: &crate::domain::interest::Interest| {
@@ -167,14 +166,13 @@ fn listing_items(store: &crate::store::Store, user: &crate::domain::user::User) 
             };
             use crate::domain::interest::InterestState;
             let waiting = received
-                .iter()
                 .filter(|i| state_of(i) == InterestState::Open)
                 .filter(|i| {
                     listing_of(&i.listing_id).is_some_and(|l| l.state == State::Published && !l.reserved(today))
                 })
                 .count() as u64;
             let held = listings_where(&|l| own(&l.unit_id) && l.reserved(today));
-            let accepted = registered.iter().filter(|i| state_of(i) == InterestState::Accepted).count() as u64;
+            let accepted = registered.filter(|i| state_of(i) == InterestState::Accepted).count() as u64;
             rows.push((
                 "interests_open",
                 waiting,
