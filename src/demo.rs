@@ -410,6 +410,7 @@ fn demo_listings(
                 source: if unit.physical_warehouse { Source::PhysicalWarehouse } else { Source::Routine },
                 contact_name: unit.contact_name.clone(),
                 contact_phone: unit.contact_phone.clone(),
+                open_until: None,
             };
             let clerk_actor =
                 listing::Actor { role: Role::Clerk, unit_id: Some(unit.id.clone()), region: unit.region.clone() };

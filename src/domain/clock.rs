@@ -10,8 +10,18 @@ pub fn now_rfc3339() -> String {
 
 /// Today's date, `YYYY-MM-DD` in UTC (the day the date-based rules, such as a hold's last day, compare with).
 pub fn today() -> String {
-    let date = OffsetDateTime::now_utc().date();
+    format_date(OffsetDateTime::now_utc().date())
+}
+
+/// Formats a date as `YYYY-MM-DD`.
+pub fn format_date(date: Date) -> String {
     format!("{:04}-{:02}-{:02}", date.year(), u8::from(date.month()), date.day())
+}
+
+/// The day `days` after `day` (`YYYY-MM-DD`); `None` for an invalid day.
+pub fn add_days(day: &str, days: u32) -> Option<String> {
+    let date = parse_date(day)?.checked_add(time::Duration::days(i64::from(days)))?;
+    Some(format_date(date))
 }
 
 /// Formats a time as RFC 3339, seconds precision.

@@ -322,13 +322,43 @@ pub fn fitting_listings<'a>(
     listings: impl IntoIterator<Item = &'a Listing>,
     card_of: impl Fn(&str) -> Option<&'a AssetCard>,
 ) -> Vec<(&'a Listing, u32, Vec<String>)> {
+    let need = Need {
+        unit_id: &demand.unit_id,
+        category: &demand.fields.category,
+        name: &demand.fields.name,
+        region: &demand.unit_region,
+    };
+    fitting_offers(&need, viewer, listings, card_of)
+}
+
+/// What a unit needs, for matching: a demand, or a line of its configuration budget.
+#[derive(Debug, Clone, Copy)]
+pub struct Need<'a> {
+    /// The needing unit (its own listings never fit).
+    pub unit_id: &'a str,
+    /// GB/T 14885 code.
+    pub category: &'a str,
+    /// 资产名称 (and spec words), for keyword overlap.
+    pub name: &'a str,
+    /// Where the unit is.
+    pub region: &'a RegionCode,
+}
+
+/// The listings among `listings` that could meet `need` for `viewer` (the needing unit's view):
+/// offered here, of another unit, visible, fitting by [`match_reasons`]; best first, newest first
+/// among equals.
+pub fn fitting_offers<'a>(
+    need: &Need<'_>,
+    viewer: &Viewer,
+    listings: impl IntoIterator<Item = &'a Listing>,
+    card_of: impl Fn(&str) -> Option<&'a AssetCard>,
+) -> Vec<(&'a Listing, u32, Vec<String>)> {
     let mut found: Vec<_> = listings
         .into_iter()
-        .filter(|l| l.offered_here() && l.unit_id != demand.unit_id && visible(l, viewer))
+        .filter(|l| l.offered_here() && l.unit_id != need.unit_id && visible(l, viewer))
         .filter_map(|l| {
             let offer = Offer::of(card_of(&l.card_id)?, l);
-            let (score, reasons) =
-                match_reasons(&demand.fields.category, &demand.fields.name, &demand.unit_region, &offer)?;
+            let (score, reasons) = match_reasons(need.category, need.name, need.region, &offer)?;
             Some((l, score, reasons))
         })
         .collect();

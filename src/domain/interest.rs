@@ -292,7 +292,8 @@ pub fn act(
                     state: "reserved".to_owned(),
                 });
             }
-            let until = add_days(today, *hold_days).ok_or_else(|| Refusal::Invalid("日期无效".to_owned()))?;
+            let until =
+                super::clock::add_days(today, *hold_days).ok_or_else(|| Refusal::Invalid("日期无效".to_owned()))?;
             next.state = InterestState::Accepted;
             next.hold_until = Some(until.clone());
             next.reason = None;
@@ -361,10 +362,5 @@ fn name(state: InterestState) -> String {
 }
 
 /// `YYYY-MM-DD` plus `days`.
-fn add_days(day: &str, days: u32) -> Option<String> {
-    let date = super::clock::parse_date(day)?.checked_add(time::Duration::days(i64::from(days)))?;
-    Some(format!("{:04}-{:02}-{:02}", date.year(), u8::from(date.month()), date.day()))
-}
-
 #[cfg(test)]
 mod tests;

@@ -271,7 +271,32 @@ pub struct Listing {
     /// 洽谈中: held for the unit whose interest the clerk accepted (see `domain::interest`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hold: Option<super::interest::Hold>,
+    /// 开放期限至 (`YYYY-MM-DD`): the clerk's own end of the offer; without it the node's stale
+    /// period counts from `offered_since` (see [`Listing::due_on`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub open_until: Option<String>,
+    /// The first day of the current offer period when it did not start at publication (a widened
+    /// scope starts a new one), `YYYY-MM-DD`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offered_since: Option<String>,
+    /// 扩大调剂共享范围 awaiting the unit's reviewer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope_change: Option<ScopeChange>,
 }
+
+/// A clerk's request to widen a published listing's scope (本部门 → 本区县 → 本地市 → 全国平台),
+/// approved by the unit's reviewer like an entry request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ScopeChange {
+    /// The requested scope; 本省 or 全国 means joining the national platform (then reviewed by the
+    /// authority as any platform listing).
+    pub scope: Scope,
+    /// RFC 3339.
+    pub requested_at: String,
+}
+
+/// The longest an offer may be extended or set open ahead of today (开放期限).
+pub const MAX_OPEN_DAYS: u32 = 366;
 
 /// The provenance of a listing or demand received from another node (SPEC §9). Its ids carry
 /// the origin node's id (`L12@210100-3fa2c91b`), so they never collide with this node's own.
@@ -323,6 +348,9 @@ pub struct ListingFields {
     pub contact_name: String,
     /// 联系电话.
     pub contact_phone: String,
+    /// 开放期限至 (`YYYY-MM-DD`), optional.
+    #[serde(default)]
+    pub open_until: Option<String>,
 }
 
 impl ListingFields {
@@ -389,6 +417,23 @@ pub enum ListingAction {
     Cancel,
     /// 登记调剂结果 (clerk, on a published listing).
     RecordResult(ListingResult),
+    /// 延期: a new 开放期限 (clerk, on a published listing).
+    Extend {
+        /// The new last day of the offer, `YYYY-MM-DD`.
+        until: String,
+    },
+    /// 扩大范围 申请 (clerk, on a published local listing).
+    RequestWiden {
+        /// The wider scope.
+        scope: Scope,
+    },
+    /// 扩大范围 审批 (reviewer).
+    ReviewWiden {
+        /// 同意 / 不同意.
+        approve: bool,
+        /// Required when refusing.
+        reason: Option<String>,
+    },
 }
 
 /// Why a transition was refused.
@@ -575,12 +620,79 @@ pub fn transition(listing: &Listing, actor: &Actor, action: &ListingAction, now:
                 next.national_state = NationalState::Cancelled;
             }
         }
+        ListingAction::Extend { until } => {
+            own_clerk(listing, actor)?;
+            if listing.state != State::Published {
+                return Err(wrong(listing, "只有已入仓的资产可以延期"));
+            }
+            next.open_until = Some(open_until(until, now)?);
+        }
+        ListingAction::RequestWiden { scope } => {
+            own_clerk(listing, actor)?;
+            if listing.state != State::Published {
+                return Err(wrong(listing, "只有已入仓的资产可以扩大调剂共享范围"));
+            }
+            if listing.national {
+                return Err(wrong(listing, "该资产已纳入全国调剂共享平台，其范围由主管部门审核确定"));
+            }
+            if listing.scope_change.is_some() {
+                return Err(wrong(listing, "该资产已提交扩大范围申请，请等待本单位审核岗审批"));
+            }
+            if *scope <= listing.scope {
+                return Err(Refusal::Invalid(format!(
+                    "新的范围应大于当前的“{}”（本部门 → 本区县 → 本地市 → 全国调剂共享平台）",
+                    listing.scope.label()
+                )));
+            }
+            next.scope_change = Some(ScopeChange { scope: *scope, requested_at: now.to_owned() });
+        }
+        ListingAction::ReviewWiden { approve, reason: why } => {
+            own_reviewer(listing, actor)?;
+            let Some(change) = listing.scope_change.as_ref().filter(|_| listing.state == State::Published) else {
+                return Err(wrong(listing, "该资产没有待审批的扩大范围申请"));
+            };
+            next.scope_change = None;
+            if *approve {
+                next.scope = change.scope;
+                if change.scope.fits(true) {
+                    next.national = true;
+                    next.national_state = NationalState::PendingAuthority;
+                }
+                // A new audience, a new offer period.
+                next.offered_since = now.get(..10).map(str::to_owned);
+                next.open_until = None;
+                next.reason = None;
+            } else {
+                next.reason = Some(reason(why)?);
+            }
+        }
     }
     // A hold ends with the listing's time on offer (a result, or 退仓).
     if matches!(next.state, State::Completed | State::Withdrawn) {
         next.hold = None;
     }
+    // 退仓 or a result supersedes a pending widening.
+    if next.state != State::Published {
+        next.scope_change = None;
+    }
     Ok(next)
+}
+
+/// A 开放期限 the clerk chose on `now`'s day: a valid date from today to [`MAX_OPEN_DAYS`] ahead.
+fn open_until(until: &str, now: &str) -> Result<String, Refusal> {
+    let today = now.get(..10).and_then(super::clock::parse_date);
+    let Some(date) = super::clock::parse_date(until) else {
+        return Err(Refusal::Invalid(format!("开放期限“{until}”无效，应为 YYYY-MM-DD")));
+    };
+    if let Some(today) = today {
+        if date < today {
+            return Err(Refusal::Invalid("开放期限不能早于今天".to_owned()));
+        }
+        if (date - today).whole_days() > i64::from(MAX_OPEN_DAYS) {
+            return Err(Refusal::Invalid(format!("开放期限最长为 {MAX_OPEN_DAYS} 天，请选择一年以内的日期")));
+        }
+    }
+    Ok(super::clock::format_date(date))
 }
 
 /// Checks a result against the card it concerns: valid dates, a period for 出租 / 出借 that
@@ -620,6 +732,41 @@ pub fn may_discard(listing: &Listing, actor: &Actor) -> Result<(), Refusal> {
     Ok(())
 }
 
+/// Who may read and print the 资产调剂交接单 of a listing: the clerks and reviewers of both units,
+/// and the authority or province of either unit's region; once the result is recorded.
+pub fn may_read_handover(listing: &Listing, actor: &Actor) -> Result<(), Refusal> {
+    let result = listing.result.as_ref();
+    let receiver_unit = result.and_then(|r| r.receiver_unit_id.as_deref());
+    let receiver_region = result.and_then(|r| r.receiver_region.as_deref()).and_then(|r| RegionCode::parse(r).ok());
+    let allowed = match actor.role {
+        Role::Clerk | Role::Reviewer => {
+            actor.unit_id.as_deref().is_some_and(|u| u == listing.unit_id || Some(u) == receiver_unit)
+        }
+        Role::Authority | Role::Province => {
+            actor.region.contains(&listing.unit_region) || receiver_region.is_some_and(|r| actor.region.contains(&r))
+        }
+        _ => false,
+    };
+    if !allowed {
+        return Err(Refusal::NotAllowed(
+            "只有调出、调入双方单位及其所在地区的主管部门可以查看资产调剂交接单".to_owned(),
+        ));
+    }
+    if listing.state != State::Completed || result.is_none() {
+        return Err(wrong(listing, "登记调剂结果后才能打印资产调剂交接单"));
+    }
+    Ok(())
+}
+
+/// The part of a card's value (in fen) that `part` of its `whole` items carry: the whole value
+/// when all are handed over, otherwise rounded down to the fen.
+pub fn value_share(value_fen: i64, part: u32, whole: u32) -> i64 {
+    if whole == 0 || part >= whole {
+        return value_fen;
+    }
+    (i128::from(value_fen) * i128::from(part) / i128::from(whole)) as i64
+}
+
 /// A clerk's edit of a draft or returned request.
 pub fn edit(listing: &Listing, actor: &Actor, fields: &ListingFields, now: &str) -> Result<Listing, Refusal> {
     own_clerk(listing, actor)?;
@@ -636,6 +783,10 @@ pub fn edit(listing: &Listing, actor: &Actor, fields: &ListingFields, now: &str)
     next.source = fields.source;
     next.contact_name = fields.contact_name.trim().to_owned();
     next.contact_phone = fields.contact_phone.trim().to_owned();
+    next.open_until = match fields.open_until.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
+        Some(until) => Some(open_until(until, now)?),
+        None => None,
+    };
     next.updated_at = now.to_owned();
     Ok(next)
 }
@@ -688,13 +839,16 @@ pub fn create(
         origin: None,
         sent_to: Vec::new(),
         hold: None,
+        open_until: None,
+        offered_since: None,
+        scope_change: None,
     };
     edit(&draft, actor, fields, now)
 }
 
-/// The actions the actor may take on the listing now (the UI shows these buttons). Computed by
-/// asking [`transition`] itself, so it can never disagree with the rules.
-pub fn allowed_actions(listing: &Listing, actor: &Actor) -> Vec<&'static str> {
+/// The actions the actor may take on the listing on `now` (the UI shows these buttons). Computed
+/// by asking [`transition`] itself, so it can never disagree with the rules.
+pub fn allowed_actions(listing: &Listing, actor: &Actor, now: &str) -> Vec<&'static str> {
     let why = Some("理由".to_owned());
     let sample = ListingResult {
         method: ResultMethod::Other,
@@ -711,17 +865,23 @@ pub fn allowed_actions(listing: &Listing, actor: &Actor) -> Vec<&'static str> {
         ("submit", ListingAction::Submit),
         ("review", ListingAction::ReviewEntry { approve: true, reason: why.clone() }),
         ("review", ListingAction::ReviewExit { approve: true, reason: why.clone() }),
+        ("review", ListingAction::ReviewWiden { approve: true, reason: why.clone() }),
         ("exit", ListingAction::RequestExit { reason: "理由".to_owned() }),
         ("authority_review", ListingAction::AuthorityReview { approve: true, scope: None, reason: why.clone() }),
         ("submit_central", ListingAction::SubmitCentral { approve: true, reason: why }),
         ("cancel", ListingAction::Cancel),
         ("result", ListingAction::RecordResult(sample)),
+        ("extend", ListingAction::Extend { until: now.get(..10).unwrap_or_default().to_owned() }),
+        ("widen", ListingAction::RequestWiden { scope: Scope::National }),
     ];
     let mut actions: Vec<&'static str> =
-        candidates.iter().filter(|(_, a)| transition(listing, actor, a, "").is_ok()).map(|(n, _)| *n).collect();
+        candidates.iter().filter(|(_, a)| transition(listing, actor, a, now).is_ok()).map(|(n, _)| *n).collect();
     if may_discard(listing, actor).is_ok() {
         actions.insert(0, "edit");
         actions.push("discard");
+    }
+    if may_read_handover(listing, actor).is_ok() {
+        actions.push("handover");
     }
     actions.dedup();
     actions
@@ -777,6 +937,29 @@ impl Listing {
     /// Whether it is held for a unit today (洽谈中): then it is not in the plazas' available view.
     pub fn reserved(&self, today: &str) -> bool {
         super::interest::active_hold(self, today).is_some()
+    }
+
+    /// The first day it counts as 长期未调剂共享 (stale): the day after its 开放期限, or
+    /// `stale_days` after the start of its offer period. `None` before publication.
+    pub fn due_on(&self, stale_days: u32) -> Option<String> {
+        match &self.open_until {
+            Some(until) => super::clock::add_days(until, 1),
+            None => {
+                let since = self.offered_since.as_deref().or(self.published_at.as_deref().and_then(|p| p.get(..10)))?;
+                super::clock::add_days(since, stale_days)
+            }
+        }
+    }
+
+    /// Whether the offering unit's clerk must decide on it today (SPEC §5, 长期未调剂共享的资产应及时
+    /// 予以清理): published here past its due day, not in negotiation, no widening pending. The
+    /// choices are 延期, 扩大范围 and 退仓.
+    pub fn stale(&self, today: &str, stale_days: u32) -> bool {
+        self.state == State::Published
+            && self.origin.is_none()
+            && self.scope_change.is_none()
+            && !self.reserved(today)
+            && self.due_on(stale_days).is_some_and(|due| today >= due.as_str())
     }
 
     /// Whether it shows in the warehouse plaza (公物仓广场).

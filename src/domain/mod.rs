@@ -4,6 +4,8 @@
 
 /// Audit events and their hash chain.
 pub mod audit;
+/// 配置预算衔接: budget lines checked against the warehouse, and what it met.
+pub mod budget;
 /// Asset cards (资产卡片) as far as the demo node needs them.
 pub mod card;
 /// Time helpers: RFC 3339 timestamps and dates.
@@ -44,5 +46,7 @@ pub mod throttle;
 pub mod unit;
 /// Users, roles, password policy and hashing.
 pub mod user;
+/// 关注: the categories and keywords a unit follows, and which listings are new to it.
+pub mod watch;
 
 pub use error::DomainError;

@@ -91,11 +91,13 @@ pub enum Action {
     InterestsManage,
     /// The interests of the caller's unit and the queue of its listings.
     InterestsRead,
+    /// 关注: a unit's watches and the listings matching them (clerk, own unit).
+    WatchesManage,
 }
 
 impl Action {
     /// Every action, for listing permissions.
-    pub const ALL: [Action; 38] = [
+    pub const ALL: [Action; 39] = [
         Self::SessionRead,
         Self::PasswordChange,
         Self::TodoRead,
@@ -134,6 +136,7 @@ impl Action {
         Self::FiguresRead,
         Self::InterestsManage,
         Self::InterestsRead,
+        Self::WatchesManage,
     ];
 
     /// The name the UI receives in `permissions`.
@@ -177,6 +180,7 @@ impl Action {
             Self::FiguresRead => "figures.read",
             Self::InterestsManage => "interests.manage",
             Self::InterestsRead => "interests.read",
+            Self::WatchesManage => "watches.manage",
         }
     }
 
@@ -200,7 +204,7 @@ impl Action {
             Self::CardsChange | Self::CardsImport | Self::LocationsChange | Self::ListingsCreate => role == Clerk,
             Self::ListingsRead => matches!(role, Clerk | Reviewer | Authority | Province),
             Self::ListingsReview | Self::DemandsReview => role == Reviewer,
-            Self::InterestsManage => role == Clerk,
+            Self::InterestsManage | Self::WatchesManage => role == Clerk,
             Self::InterestsRead => matches!(role, Clerk | Reviewer),
             Self::DemandsCreate => role == Clerk,
             Self::DemandsRead => matches!(role, Clerk | Reviewer | Authority | Province | National),
@@ -267,6 +271,10 @@ pub const ROUTES: &[(&str, &str, Action)] = &[
     ("POST", "/api/v1/listings/{id}/submit-central", Action::ListingsSubmitCentral),
     ("POST", "/api/v1/listings/{id}/cancel", Action::ListingsCreate),
     ("POST", "/api/v1/listings/{id}/result", Action::ListingsCreate),
+    ("GET", "/api/v1/listings/{id}/handover", Action::ListingsView),
+    ("POST", "/api/v1/listings/{id}/extend", Action::ListingsCreate),
+    ("POST", "/api/v1/listings/{id}/widen", Action::ListingsCreate),
+    ("POST", "/api/v1/listings/bulk", Action::ListingsCreate),
     ("GET", "/api/v1/plaza/warehouse", Action::PlazaRead),
     ("GET", "/api/v1/plaza/transfer", Action::PlazaRead),
     ("GET", "/api/v1/plaza/share", Action::PlazaRead),
@@ -298,6 +306,11 @@ pub const ROUTES: &[(&str, &str, Action)] = &[
     ("POST", "/api/v1/interests/{id}/accept", Action::InterestsManage),
     ("POST", "/api/v1/interests/{id}/decline", Action::InterestsManage),
     ("POST", "/api/v1/interests/{id}/withdraw", Action::InterestsManage),
+    ("GET", "/api/v1/watches", Action::WatchesManage),
+    ("POST", "/api/v1/watches", Action::WatchesManage),
+    ("DELETE", "/api/v1/watches/{id}", Action::WatchesManage),
+    ("GET", "/api/v1/watches/{id}/listings", Action::WatchesManage),
+    ("POST", "/api/v1/watches/{id}/seen", Action::WatchesManage),
 ];
 
 /// The action of a route (`path` as the router matched it, e.g. `/api/v1/units/{id}`).

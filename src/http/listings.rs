@@ -19,7 +19,6 @@ use crate::domain::listing::{
     Viewer, WarehouseGroup,
 };
 use crate::domain::permission::in_my_information;
-use crate::domain::settings::older_than;
 use crate::domain::user::{Role, User};
 use crate::store::{self, Store};
 
@@ -41,6 +40,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(submit_central))
         .routes(routes!(cancel))
         .routes(routes!(record_result))
+        .routes(routes!(extend))
+        .routes(routes!(widen))
+        .routes(routes!(bulk))
 }
 
 /// The listing as the API shows it.
@@ -98,8 +100,15 @@ pub struct ListingView {
     pub group: WarehouseGroup,
     /// Its group in 调剂共享平台 › 我的信息 (platform listings).
     pub platform_group: Option<PlatformGroup>,
-    /// Published longer than the node's reminder period without result (长期未调剂共享).
+    /// Past its due day without result (长期未调剂共享): the clerk extends, widens or withdraws it.
     pub stale: bool,
+    /// 开放期限至, when the clerk set one.
+    pub open_until: Option<String>,
+    /// The first day it counts as stale (its 开放期限 passed, or the node's period since it was
+    /// offered), while it is in the warehouse.
+    pub due_on: Option<String>,
+    /// 扩大调剂共享范围 awaiting the unit's reviewer.
+    pub scope_change: Option<listing::ScopeChange>,
     /// Where it comes from, when it was received from another node.
     pub origin: Option<listing::Origin>,
     /// 洽谈中: held for a unit whose interest was accepted, while the hold stands.
@@ -173,7 +182,7 @@ pub fn views(store: &Store, user: &User, listings: &[Listing]) -> Result<Vec<Lis
                 .map(|i| (i, interest::effective(i, Some(l), today).0))
                 .find(|(_, state)| matches!(state, InterestState::Open | InterestState::Accepted))
                 .map(|(i, state)| MyInterest { id: i.id.clone(), state });
-            let mut actions = listing::allowed_actions(l, &actor);
+            let mut actions = listing::allowed_actions(l, &actor, &now);
             if my_interest.is_none() && interest::may_register(l, &actor).is_ok() {
                 actions.push("interest");
             }
@@ -229,8 +238,10 @@ pub fn views(store: &Store, user: &User, listings: &[Listing]) -> Result<Vec<Lis
                 actions,
                 group: l.warehouse_group(),
                 platform_group: l.platform_group(),
-                stale: l.in_warehouse_plaza()
-                    && l.published_at.as_deref().is_some_and(|p| older_than(p, &now, settings.stale_listing_days)),
+                stale: l.stale(today, settings.stale_listing_days),
+                open_until: l.open_until.clone(),
+                due_on: l.in_warehouse_plaza().then(|| l.due_on(settings.stale_listing_days)).flatten(),
+                scope_change: l.scope_change.clone(),
                 hold,
                 my_interest,
             })
@@ -263,6 +274,10 @@ pub struct ListingFilter {
     pub group: Option<WarehouseGroup>,
     /// A group of 调剂共享平台 › 我的信息.
     pub platform_group: Option<PlatformGroup>,
+    /// 长期未调剂共享 only (or not stale only).
+    pub stale: Option<bool>,
+    /// With a 扩大范围 request awaiting the reviewer only (or without).
+    pub scope_change: Option<bool>,
     /// 资产编号 or name contains this.
     pub q: Option<String>,
     /// 1-based page number.
@@ -295,9 +310,12 @@ async fn list_listings(
                 .map(|c| c.id)
                 .collect()
         };
-        let mut listings: Vec<Listing> = store
-            .read(store::listings::all)?
+        let (all, settings) = store.read(|r| Ok((store::listings::all(r)?, store::settings::get(r)?)))?;
+        let today = clock::today();
+        let mut listings: Vec<Listing> = all
             .into_iter()
+            .filter(|l| filter.stale.is_none_or(|s| l.stale(&today, settings.stale_listing_days) == s))
+            .filter(|l| filter.scope_change.is_none_or(|s| l.scope_change.is_some() == s))
             .filter(|l| in_my_information(user, &l.unit_id, &l.unit_region))
             .filter(|l| filter.group.is_none_or(|g| l.warehouse_group() == g))
             .filter(|l| filter.platform_group.is_none_or(|g| l.platform_group() == Some(g)))
@@ -489,7 +507,7 @@ pub struct ReviewBody {
     pub scope: Option<Scope>,
 }
 
-/// 入仓审批 / 退仓审批: acts on the pending entry or exit.
+/// 入仓审批 / 退仓审批 / 扩大范围审批: acts on whichever request is pending.
 #[utoipa::path(post, path = "/api/v1/listings/{id}/review", tag = "listings", params(("id" = String, Path)), request_body = ReviewBody,
     responses((status = 200, body = ListingView), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn review(
@@ -502,6 +520,8 @@ async fn review(
     act(state, ctx, id, move |current| {
         if matches!(current.state, State::PendingExit | State::Withdrawn) {
             ListingAction::ReviewExit { approve, reason: body.reason }
+        } else if current.state == State::Published && current.scope_change.is_some() {
+            ListingAction::ReviewWiden { approve, reason: body.reason }
         } else {
             ListingAction::ReviewEntry { approve, reason: body.reason }
         }
@@ -604,4 +624,159 @@ async fn record_result(
         return Err(ApiError::Invalid(format!("日期“{}”无效，应为 YYYY-MM-DD", body.date)));
     }
     act(state, ctx, id, move |_| ListingAction::RecordResult(body)).await
+}
+
+/// `POST /listings/{id}/extend` body.
+#[derive(Deserialize, ToSchema)]
+pub struct ExtendBody {
+    /// The new 开放期限, `YYYY-MM-DD`, from today to a year ahead.
+    pub until: String,
+}
+
+/// 延期: a new 开放期限 for a published listing.
+#[utoipa::path(post, path = "/api/v1/listings/{id}/extend", tag = "listings", params(("id" = String, Path)), request_body = ExtendBody,
+    responses((status = 200, body = ListingView), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn extend(
+    AxumState(state): AxumState<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Json(body): Json<ExtendBody>,
+) -> Result<Json<ListingView>, ApiError> {
+    act(state, ctx, id, move |_| ListingAction::Extend { until: body.until }).await
+}
+
+/// `POST /listings/{id}/widen` body.
+#[derive(Deserialize, ToSchema)]
+pub struct WidenBody {
+    /// The wider scope; province or national joins the national platform.
+    pub scope: Scope,
+}
+
+/// 扩大调剂共享范围 (申请): the unit's reviewer approves it through `/review`.
+#[utoipa::path(post, path = "/api/v1/listings/{id}/widen", tag = "listings", params(("id" = String, Path)), request_body = WidenBody,
+    responses((status = 200, body = ListingView), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn widen(
+    AxumState(state): AxumState<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Json(body): Json<WidenBody>,
+) -> Result<Json<ListingView>, ApiError> {
+    act(state, ctx, id, move |_| ListingAction::RequestWiden { scope: body.scope }).await
+}
+
+/// The choices for a unit's stale listings (长期未调剂共享资产清理).
+#[derive(Debug, Clone, Copy, Deserialize, ToSchema, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum BulkAction {
+    /// 延期 (needs `until`).
+    Extend,
+    /// 扩大范围 (needs `scope`), each through the reviewer.
+    Widen,
+    /// 退仓 (needs `reason`), each through the reviewer.
+    Exit,
+}
+
+/// `POST /listings/bulk` body.
+#[derive(Deserialize, ToSchema)]
+pub struct BulkBody {
+    /// The listings, at most 500.
+    pub ids: Vec<String>,
+    /// What to do with each.
+    pub action: BulkAction,
+    /// 延期至.
+    pub until: Option<String>,
+    /// 扩大至.
+    pub scope: Option<Scope>,
+    /// 退仓原因.
+    pub reason: Option<String>,
+}
+
+/// What a bulk action did.
+#[derive(Serialize, ToSchema)]
+pub struct BulkDone {
+    /// How many listings changed.
+    pub done: u32,
+    /// The listings as they are now.
+    pub items: Vec<ListingView>,
+}
+
+/// The most listings one bulk action takes.
+const MAX_BULK: usize = 500;
+
+/// 批量处理: one choice for several listings of the clerk's unit, all or none, one audit event each.
+#[utoipa::path(post, path = "/api/v1/listings/bulk", tag = "listings", request_body = BulkBody,
+    responses((status = 200, body = BulkDone), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn bulk(
+    AxumState(state): AxumState<AppState>,
+    ctx: Ctx,
+    Json(body): Json<BulkBody>,
+) -> Result<Json<BulkDone>, ApiError> {
+    let mut ids = body.ids.clone();
+    ids.sort();
+    ids.dedup();
+    if ids.is_empty() {
+        return Err(ApiError::Invalid("请至少选择一项资产".to_owned()));
+    }
+    if ids.len() > MAX_BULK {
+        return Err(ApiError::Invalid(format!("一次最多处理 {MAX_BULK} 项，请分批办理")));
+    }
+    let action = match body.action {
+        BulkAction::Extend => match body.until.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
+            Some(until) => ListingAction::Extend { until: until.to_owned() },
+            None => return Err(ApiError::Invalid("请选择延期后的开放期限".to_owned())),
+        },
+        BulkAction::Widen => match body.scope {
+            Some(scope) => ListingAction::RequestWiden { scope },
+            None => return Err(ApiError::Invalid("请选择扩大后的调剂共享范围".to_owned())),
+        },
+        BulkAction::Exit => ListingAction::RequestExit { reason: body.reason.clone().unwrap_or_default() },
+    };
+    let store = state.store.clone();
+    let done = blocking(move || {
+        let user = &ctx.user;
+        let actor = actor_of(user);
+        let now = clock::now_rfc3339();
+        let listings = store.write_all(&audit::Actor::user(user), |tx| {
+            let mut changed = Vec::new();
+            let mut entries = Vec::new();
+            let mut refused: Vec<(String, DomainError)> = Vec::new();
+            for id in &ids {
+                match store::listings::act(tx, id, &actor, &user.username, |_| action.clone(), &now) {
+                    Ok((listing, entry)) => {
+                        changed.push(listing);
+                        entries.push(entry);
+                    }
+                    Err(store::StoreError::Domain(e)) => refused.push((id.clone(), e)),
+                    Err(e) => return Err(e),
+                }
+            }
+            if let Some(error) = bulk_refusal(&refused) {
+                return Err(error.into());
+            }
+            Ok((changed, entries))
+        })?;
+        Ok(BulkDone { done: listings.len() as u32, items: views(&store, user, &listings)? })
+    })
+    .await?;
+    Ok(Json(done))
+}
+
+/// One refusal for a bulk action that could not be done for every listing: nothing was changed,
+/// and the message names each listing and why. Invalid input (the same for all) is 422; anything
+/// else (a listing in another state, of another unit) is 409.
+fn bulk_refusal(refused: &[(String, DomainError)]) -> Option<DomainError> {
+    let (_, first) = refused.first()?;
+    if refused.len() == 1 || refused.iter().all(|(_, e)| matches!(e, DomainError::Invalid(_)) && e == first) {
+        return Some(first.clone());
+    }
+    let shown: Vec<String> = refused.iter().take(10).map(|(id, e)| format!("{id}：{e}")).collect();
+    let more = if refused.len() > 10 { "；……" } else { "" };
+    Some(DomainError::Conflict {
+        message: format!(
+            "有 {} 项无法办理，本次未作任何改动，请取消勾选这些资产后重试：{}{more}",
+            refused.len(),
+            shown.join("；")
+        ),
+        state: Some("bulk_refused".to_owned()),
+    })
 }

@@ -60,13 +60,13 @@ pub struct DemandMatch {
 }
 
 /// Every listing but those held for a unit today (洽谈中 listings match no demand).
-fn available_listings(r: &impl Read) -> store::Result<Vec<Listing>> {
+pub(super) fn available_listings(r: &impl Read) -> store::Result<Vec<Listing>> {
     let today = crate::domain::clock::today();
     Ok(store::listings::all(r)?.into_iter().filter(|l| !l.reserved(&today)).collect())
 }
 
 /// The cards of the listings that are in the plazas, by id, read in one transaction.
-fn plaza_cards(r: &impl Read, listings: &[Listing]) -> store::Result<HashMap<String, AssetCard>> {
+pub(super) fn plaza_cards(r: &impl Read, listings: &[Listing]) -> store::Result<HashMap<String, AssetCard>> {
     let mut cards = HashMap::new();
     for l in listings.iter().filter(|l| l.offered_here()) {
         if let Some(card) = store::relay::card_of(r, l)? {

@@ -112,9 +112,7 @@ async fn summary(State(state): State<AppState>, ctx: Ctx) -> Result<Json<MineSum
                     PlatformGroup::Rejected => &mut p.rejected,
                 } += 1;
             }
-            if l.in_warehouse_plaza()
-                && l.published_at.as_deref().is_some_and(|p| older_than(p, &now, settings.stale_listing_days))
-            {
+            if l.stale(&now[..10], settings.stale_listing_days) {
                 s.stale_listings += 1;
             }
         }

@@ -36,6 +36,8 @@ pub mod error;
 pub mod extract;
 /// 上报统计数据: figures of this node and the nodes below.
 pub mod figures;
+/// 资产调剂交接单.
+pub mod handover;
 /// Ledger import and template.
 pub mod import;
 /// 调剂意向: registering interest, the queue, accepting, declining, withdrawing.
@@ -74,6 +76,8 @@ pub mod upload;
 pub mod users;
 /// Wire shapes.
 pub mod views;
+/// 关注: watches and their matching listings.
+pub mod watches;
 
 /// What every handler can reach.
 #[derive(Clone)]
@@ -132,6 +136,8 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(plaza::router())
         .merge(demands::router())
         .merge(interests::router())
+        .merge(handover::router())
+        .merge(watches::router())
         .merge(settings::router())
         .merge(matching::router())
         .merge(mine::router())

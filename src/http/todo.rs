@@ -135,19 +135,17 @@ fn listing_items(store: &crate::store::Store, user: &crate::domain::user::User) 
             let entry = listings_where(&|l| own(&l.unit_id) && l.state == State::PendingEntry);
             let exit = listings_where(&|l| own(&l.unit_id) && l.state == State::PendingExit);
             let demand = demands_where(&|d| own(&d.unit_id) && d.state == DemandState::PendingReview);
+            let widen = listings_where(&|l| own(&l.unit_id) && l.scope_change.is_some());
             rows.push(("entry_reviews", entry, "条入仓申请待审批".to_owned(), "/approvals/entry"));
             rows.push(("exit_reviews", exit, "条退仓申请待审批".to_owned(), "/approvals/exit"));
+            rows.push(("widen_reviews", widen, "条扩大调剂共享范围申请待审批".to_owned(), "/approvals/widen"));
             rows.push(("demand_reviews", demand, "条需求待审核发布".to_owned(), "/platform/demands"));
         }
         Role::Clerk => {
             let returned = listings_where(&|l| own(&l.unit_id) && l.state == State::Returned);
             let returned_demands =
                 demands_where(&|d| own(&d.unit_id) && d.state == DemandState::Draft && d.reason.is_some());
-            let stale = listings_where(&|l| {
-                own(&l.unit_id)
-                    && l.in_warehouse_plaza()
-                    && l.published_at.as_deref().is_some_and(|p| older_than(p, &now, stale_days))
-            });
+            let stale = listings_where(&|l| own(&l.unit_id) && l.stale(&now[..10], stale_days));
             let old_demands = demands_where(&|d| {
                 own(&d.unit_id)
                     && d.state == DemandState::Published
@@ -199,11 +197,13 @@ fn listing_items(store: &crate::store::Store, user: &crate::domain::user::User) 
                 "/platform/demands",
             ));
             rows.push(("new_matches", matched, "条需求有新的匹配资产，请查看匹配结果".to_owned(), "/platform/demands"));
+            let watched = super::watches::new_for_unit(store, user)?;
+            rows.push(("watch_new", watched, "项关注的资产有新发布，请查看".to_owned(), "/warehouse/watches"));
             rows.push((
                 "stale_listings",
                 stale,
-                format!("项资产发布已超过 {stale_days} 天仍未调剂共享，请登记调剂结果或办理退仓"),
-                "/warehouse/mine",
+                "项资产长期未调剂共享，请选择延期、扩大范围或退仓".to_owned(),
+                "/warehouse/stale",
             ));
             rows.push((
                 "stale_demands",

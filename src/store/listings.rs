@@ -212,6 +212,15 @@ pub fn act_from(
             _ => {}
         }
     }
+    if current.scope != next.scope {
+        lines.push(history(
+            username,
+            "调剂共享范围",
+            format!("{} → {}", current.scope.label(), next.scope.label()),
+            format!("入仓单 {id}"),
+            now,
+        ));
+    }
     if !next.holds_card() && card.active_listing_id.as_deref() == Some(id) {
         card.active_listing_id = None;
     }
@@ -222,8 +231,16 @@ pub fn act_from(
     super::interests::complete_held(tx, &current, &next, now)?;
     put_from(tx, &next, from)?;
     let track = if next.national { format!("，平台：{}", next.national_state.label()) } else { String::new() };
+    let detail = match action {
+        ListingAction::Extend { .. } => format!("，开放期限至 {}", next.open_until.as_deref().unwrap_or_default()),
+        ListingAction::RequestWiden { scope } => format!("，申请扩大至{}", scope.label()),
+        ListingAction::ReviewWiden { .. } if current.scope != next.scope => {
+            format!("，范围 {} → {}", current.scope.label(), next.scope.label())
+        }
+        _ => String::new(),
+    };
     let summary = format!(
-        "{}：{} {}（{}）→ {}{track}{}",
+        "{}：{} {}（{}）→ {}{track}{detail}{}",
         action_label(action),
         card.asset_code,
         card.name,
@@ -251,6 +268,10 @@ fn action_label(action: &ListingAction) -> &'static str {
         ListingAction::SubmitCentral { .. } => "省财政厅驳回",
         ListingAction::Cancel => "取消调剂共享",
         ListingAction::RecordResult(_) => "登记调剂结果",
+        ListingAction::Extend { .. } => "延期",
+        ListingAction::RequestWiden { .. } => "申请扩大调剂共享范围",
+        ListingAction::ReviewWiden { approve: true, .. } => "扩大范围审批同意",
+        ListingAction::ReviewWiden { .. } => "扩大范围审批不同意",
     }
 }
 
@@ -264,5 +285,8 @@ fn action_name(action: &ListingAction) -> &'static str {
         ListingAction::SubmitCentral { .. } => "listing_submitted_central",
         ListingAction::Cancel => "listing_cancelled",
         ListingAction::RecordResult(_) => "listing_result_recorded",
+        ListingAction::Extend { .. } => "listing_extended",
+        ListingAction::RequestWiden { .. } => "listing_widen_requested",
+        ListingAction::ReviewWiden { .. } => "listing_widen_reviewed",
     }
 }

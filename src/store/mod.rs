@@ -51,6 +51,8 @@ pub mod tables;
 pub mod units;
 /// Users.
 pub mod users;
+/// 关注: the watches of the units.
+pub mod watches;
 
 use tables::{META, Records, meta_keys};
 
@@ -196,6 +198,19 @@ impl Store {
         let tx = Tx { txn: self.db.begin_write()? };
         let (value, entry) = action(&tx)?;
         audit::append(&tx, actor, entry, clock::now_rfc3339())?;
+        tx.txn.commit()?;
+        Ok(value)
+    }
+
+    /// [`Store::write`] for a business action on several objects (a bulk action): one audit event
+    /// per object, all in the one transaction.
+    pub fn write_all<T>(&self, actor: &Actor, action: impl FnOnce(&Tx) -> Result<(T, Vec<AuditEntry>)>) -> Result<T> {
+        let tx = Tx { txn: self.db.begin_write()? };
+        let (value, entries) = action(&tx)?;
+        let now = clock::now_rfc3339();
+        for entry in entries {
+            audit::append(&tx, actor, entry, now.clone())?;
+        }
         tx.txn.commit()?;
         Ok(value)
     }

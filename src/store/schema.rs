@@ -78,6 +78,7 @@ fn create_tables(tx: &Tx) -> Result<()> {
         tables::FIGURES,
         tables::DEMANDS,
         tables::INTERESTS,
+        tables::WATCHES,
         tables::PEERS,
         tables::OUTBOX,
         tables::INBOX,

@@ -38,6 +38,8 @@ pub const FIGURES: Records = TableDefinition::new("figures");
 pub const DEMANDS: Records = TableDefinition::new("demands");
 /// Interest id → interest (意向登记).
 pub const INTERESTS: Records = TableDefinition::new("interests");
+/// Watch id → watch (关注).
+pub const WATCHES: Records = TableDefinition::new("watches");
 /// Peers (parent and child nodes), by node id.
 pub const PEERS: Records = TableDefinition::new("peers");
 /// Outgoing events per peer: `peer/seq` (seq zero-padded) → event.

@@ -211,6 +211,7 @@ impl Sim {
             source: Source::Routine,
             contact_name: "王丽".to_owned(),
             contact_phone: "024-1".to_owned(),
+            open_until: None,
         };
         let clerk = self.actor(Role::Clerk, node);
         let id = self

@@ -292,6 +292,7 @@ fn run(w: &mut World, op: &Op) -> Result<(), TestCaseError> {
                 source: Source::Routine,
                 contact_name: "王丽".into(),
                 contact_phone: "024-1".into(),
+                open_until: None,
             };
             let who = actor(w, a);
             let (unit_id, card_id) = (w.unit_ids[unit].clone(), w.card_ids[card].clone());

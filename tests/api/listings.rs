@@ -82,7 +82,7 @@ async fn an_idle_card_enters_the_warehouse_plaza_and_leaves_it_again() {
     let (status, refused) = shenhe.clerk.get("/api/v1/plaza/warehouse?published_from=2026-13-01").await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
     assert_eq!(shenhe.clerk.get(&path).await.0, StatusCode::OK, "a plaza viewer opens the detail page");
-    assert_eq!(heping.clerk.get(&path).await.1["actions"], json!(["exit", "result"]));
+    assert_eq!(heping.clerk.get(&path).await.1["actions"], json!(["exit", "result", "extend", "widen"]));
 
     let (status, _) = heping.clerk.post(&format!("{path}/exit"), &json!({"reason": ""})).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "an exit needs its reason");

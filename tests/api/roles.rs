@@ -124,12 +124,21 @@ fn table() -> Vec<Route> {
         route(Method::POST, "/api/v1/listings/{id}/submit-central", Only(&[Province])),
         route(Method::POST, "/api/v1/listings/{id}/cancel", Only(&[Clerk])),
         route(Method::POST, "/api/v1/listings/{id}/result", Only(&[Clerk])),
+        route(Method::GET, "/api/v1/listings/{id}/handover", Only(&[Clerk, Reviewer, Authority, Province])),
+        route(Method::POST, "/api/v1/listings/{id}/extend", Only(&[Clerk])),
+        route(Method::POST, "/api/v1/listings/{id}/widen", Only(&[Clerk])),
+        route(Method::POST, "/api/v1/listings/bulk", Only(&[Clerk])),
         route(Method::POST, "/api/v1/listings/{id}/interests", Only(&[Clerk, OtherClerk])),
         route(Method::GET, "/api/v1/listings/{id}/interests", Only(&[Clerk, Reviewer, OtherClerk])),
         route(Method::GET, "/api/v1/interests", Only(&[Clerk, Reviewer, OtherClerk])),
         route(Method::POST, "/api/v1/interests/{id}/accept", Only(&[Clerk, OtherClerk])),
         route(Method::POST, "/api/v1/interests/{id}/decline", Only(&[Clerk, OtherClerk])),
         route(Method::POST, "/api/v1/interests/{id}/withdraw", Only(&[Clerk, OtherClerk])),
+        route(Method::GET, "/api/v1/watches", Only(&[Clerk, OtherClerk])),
+        route(Method::POST, "/api/v1/watches", Only(&[Clerk, OtherClerk])),
+        route(Method::DELETE, "/api/v1/watches/{id}", Only(&[Clerk, OtherClerk])),
+        route(Method::GET, "/api/v1/watches/{id}/listings", Only(&[Clerk, OtherClerk])),
+        route(Method::POST, "/api/v1/watches/{id}/seen", Only(&[Clerk, OtherClerk])),
         route(
             Method::GET,
             "/api/v1/plaza/warehouse",
@@ -286,8 +295,13 @@ impl World {
             .replace("/locations/{id}", &format!("/locations/{}", self.location_id))
             .replace("/listings/{id}", &format!("/listings/{}", self.listing_id))
             .replace("/demands/{id}", &format!("/demands/{}", self.demand_id))
+            .replace("/watches/{id}", "/watches/W404")
             .replace("{hash}", &"0".repeat(64))
     }
+}
+
+fn in_days(days: u32) -> String {
+    gongwucang::domain::clock::add_days(&gongwucang::domain::clock::today(), days).unwrap()
 }
 
 fn listing_body(card_id: &str, national: bool) -> Value {
@@ -350,6 +364,11 @@ fn body_for(method: &Method, template: &str, n: usize) -> Option<Value> {
             json!({"quantity": 1, "purpose": "办公使用", "contact_name": "李明", "contact_phone": "024-2"})
         }
         "/api/v1/interests/{id}/decline" => json!({"reason": "已调剂给其他单位"}),
+        "/api/v1/listings/{id}/extend" => json!({"until": in_days(30)}),
+        "/api/v1/watches" => json!({"keyword": format!("电脑{n}")}),
+        "/api/v1/listings/{id}/widen" => json!({"scope": "national"}),
+        // The ids are the world's listing (see `check_world`).
+        "/api/v1/listings/bulk" => json!({"ids": [], "action": "extend", "until": in_days(30)}),
         "/api/v1/listings/{id}/result" => {
             json!({"method": "other", "receiver_name": "x", "date": "2026-01-01", "quantity": 1, "note": ""})
         }
@@ -368,7 +387,10 @@ async fn check_world(world: &World) -> Vec<String> {
             } else {
                 session
             };
-            let body = body_for(&route.method, route.template, n);
+            let mut body = body_for(&route.method, route.template, n);
+            if route.template == "/api/v1/listings/bulk" {
+                body.as_mut().unwrap()["ids"] = json!([world.listing_id]);
+            }
             let (status, answer) =
                 session.request(route.method.clone(), &world.path(route.template), body.as_ref()).await;
             let got = match (status, code(&answer)) {

@@ -30,6 +30,9 @@ fn published() -> Listing {
         origin: None,
         sent_to: Vec::new(),
         hold: None,
+        open_until: None,
+        offered_since: None,
+        scope_change: None,
     }
 }
 

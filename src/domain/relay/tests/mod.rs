@@ -44,6 +44,9 @@ fn listing(scope: Scope, national_state: NationalState) -> Listing {
         origin: None,
         sent_to: Vec::new(),
         hold: None,
+        open_until: None,
+        offered_since: None,
+        scope_change: None,
     }
 }
 
