@@ -93,11 +93,13 @@ pub enum Action {
     InterestsRead,
     /// 关注: a unit's watches and the listings matching them (clerk, own unit).
     WatchesManage,
+    /// 配置预算衔接: budget lines checked against the warehouse (authority; scope: its region).
+    BudgetCheck,
 }
 
 impl Action {
     /// Every action, for listing permissions.
-    pub const ALL: [Action; 39] = [
+    pub const ALL: [Action; 40] = [
         Self::SessionRead,
         Self::PasswordChange,
         Self::TodoRead,
@@ -137,6 +139,7 @@ impl Action {
         Self::InterestsManage,
         Self::InterestsRead,
         Self::WatchesManage,
+        Self::BudgetCheck,
     ];
 
     /// The name the UI receives in `permissions`.
@@ -181,6 +184,7 @@ impl Action {
             Self::InterestsManage => "interests.manage",
             Self::InterestsRead => "interests.read",
             Self::WatchesManage => "watches.manage",
+            Self::BudgetCheck => "budget.check",
         }
     }
 
@@ -208,7 +212,7 @@ impl Action {
             Self::InterestsRead => matches!(role, Clerk | Reviewer),
             Self::DemandsCreate => role == Clerk,
             Self::DemandsRead => matches!(role, Clerk | Reviewer | Authority | Province | National),
-            Self::ListingsAuthorityReview => role == Authority,
+            Self::ListingsAuthorityReview | Self::BudgetCheck => role == Authority,
             Self::ListingsSubmitCentral => role == Province,
             Self::PlazaRead | Self::ListingsView => matches!(role, Clerk | Reviewer | Authority | Province | National),
             Self::FiguresRead => matches!(role, Admin | Province | National),
@@ -311,6 +315,11 @@ pub const ROUTES: &[(&str, &str, Action)] = &[
     ("DELETE", "/api/v1/watches/{id}", Action::WatchesManage),
     ("GET", "/api/v1/watches/{id}/listings", Action::WatchesManage),
     ("POST", "/api/v1/watches/{id}/seen", Action::WatchesManage),
+    ("GET", "/api/v1/budget-checks", Action::BudgetCheck),
+    ("POST", "/api/v1/budget-checks", Action::BudgetCheck),
+    ("GET", "/api/v1/budget-checks/{id}", Action::BudgetCheck),
+    ("GET", "/api/v1/budget-checks/{id}/matches", Action::BudgetCheck),
+    ("POST", "/api/v1/budget-checks/{id}/outcome", Action::BudgetCheck),
 ];
 
 /// The action of a route (`path` as the router matched it, e.g. `/api/v1/units/{id}`).

@@ -746,7 +746,7 @@ async fn bulk(
                         changed.push(listing);
                         entries.push(entry);
                     }
-                    Err(store::StoreError::Domain(e)) => refused.push((id.clone(), e)),
+                    Err(store::StoreError::Domain(e)) => refused.push((asset_label(tx, id, user)?, e)),
                     Err(e) => return Err(e),
                 }
             }
@@ -759,6 +759,17 @@ async fn bulk(
     })
     .await?;
     Ok(Json(done))
+}
+
+/// How a clerk knows a listing of the own unit: its card's 资产编号 and name (otherwise the id).
+fn asset_label(tx: &store::Tx, id: &str, user: &User) -> Result<String, store::StoreError> {
+    let card = match store::listings::get(tx, id)? {
+        Some(listing) if user.unit_id.as_deref() == Some(listing.unit_id.as_str()) => {
+            store::relay::card_of(tx, &listing)?
+        }
+        _ => None,
+    };
+    Ok(card.map_or_else(|| id.to_owned(), |c| format!("{} {}", c.asset_code, c.name)))
 }
 
 /// One refusal for a bulk action that could not be done for every listing: nothing was changed,

@@ -20,6 +20,8 @@ use crate::store::Store;
 pub mod audit;
 /// Login, logout, me, password.
 pub mod auth;
+/// 配置预算衔接: budget lines checked against the warehouse.
+pub mod budget;
 /// 数据交换: bundle export, inspect, import, history.
 pub mod bundles;
 /// Card photos.
@@ -138,6 +140,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(interests::router())
         .merge(handover::router())
         .merge(watches::router())
+        .merge(budget::router())
         .merge(settings::router())
         .merge(matching::router())
         .merge(mine::router())

@@ -19,6 +19,8 @@ use crate::domain::reference::Reference;
 
 /// The audit chain: append and verify.
 pub mod audit;
+/// 配置预算衔接: checked budget lines.
+pub mod budget;
 /// Asset cards and photos.
 pub mod cards;
 /// The value codec (JSON).

@@ -79,6 +79,7 @@ fn create_tables(tx: &Tx) -> Result<()> {
         tables::DEMANDS,
         tables::INTERESTS,
         tables::WATCHES,
+        tables::BUDGET_CHECKS,
         tables::PEERS,
         tables::OUTBOX,
         tables::INBOX,

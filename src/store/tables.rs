@@ -40,6 +40,8 @@ pub const DEMANDS: Records = TableDefinition::new("demands");
 pub const INTERESTS: Records = TableDefinition::new("interests");
 /// Watch id → watch (关注).
 pub const WATCHES: Records = TableDefinition::new("watches");
+/// Budget check id → budget line checked against the warehouse (配置预算衔接).
+pub const BUDGET_CHECKS: Records = TableDefinition::new("budget_checks");
 /// Peers (parent and child nodes), by node id.
 pub const PEERS: Records = TableDefinition::new("peers");
 /// Outgoing events per peer: `peer/seq` (seq zero-padded) → event.

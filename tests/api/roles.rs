@@ -139,6 +139,11 @@ fn table() -> Vec<Route> {
         route(Method::DELETE, "/api/v1/watches/{id}", Only(&[Clerk, OtherClerk])),
         route(Method::GET, "/api/v1/watches/{id}/listings", Only(&[Clerk, OtherClerk])),
         route(Method::POST, "/api/v1/watches/{id}/seen", Only(&[Clerk, OtherClerk])),
+        route(Method::GET, "/api/v1/budget-checks", Only(&[Authority, OtherAuthority])),
+        route(Method::POST, "/api/v1/budget-checks", Only(&[Authority])),
+        route(Method::GET, "/api/v1/budget-checks/{id}", Only(&[Authority, OtherAuthority])),
+        route(Method::GET, "/api/v1/budget-checks/{id}/matches", Only(&[Authority, OtherAuthority])),
+        route(Method::POST, "/api/v1/budget-checks/{id}/outcome", Only(&[Authority, OtherAuthority])),
         route(
             Method::GET,
             "/api/v1/plaza/warehouse",
@@ -296,6 +301,7 @@ impl World {
             .replace("/listings/{id}", &format!("/listings/{}", self.listing_id))
             .replace("/demands/{id}", &format!("/demands/{}", self.demand_id))
             .replace("/watches/{id}", "/watches/W404")
+            .replace("/budget-checks/{id}", "/budget-checks/B404")
             .replace("{hash}", &"0".repeat(64))
     }
 }
@@ -366,6 +372,14 @@ fn body_for(method: &Method, template: &str, n: usize) -> Option<Value> {
         "/api/v1/interests/{id}/decline" => json!({"reason": "已调剂给其他单位"}),
         "/api/v1/listings/{id}/extend" => json!({"until": in_days(30)}),
         "/api/v1/watches" => json!({"keyword": format!("电脑{n}")}),
+        // The unit id is the world's (see `check_world`).
+        "/api/v1/budget-checks" => {
+            json!({"unit_id": "", "year": 2027, "budget_item": "办公设备购置", "category": "A02010105",
+            "name": "台式计算机", "spec": "", "quantity": 2, "unit_price_fen": 600_000})
+        }
+        "/api/v1/budget-checks/{id}/outcome" => {
+            json!({"met_quantity": 0, "purchase_quantity": 2, "reason": "无可调剂资产"})
+        }
         "/api/v1/listings/{id}/widen" => json!({"scope": "national"}),
         // The ids are the world's listing (see `check_world`).
         "/api/v1/listings/bulk" => json!({"ids": [], "action": "extend", "until": in_days(30)}),
@@ -390,6 +404,9 @@ async fn check_world(world: &World) -> Vec<String> {
             let mut body = body_for(&route.method, route.template, n);
             if route.template == "/api/v1/listings/bulk" {
                 body.as_mut().unwrap()["ids"] = json!([world.listing_id]);
+            }
+            if route.template == "/api/v1/budget-checks" && route.method == Method::POST {
+                body.as_mut().unwrap()["unit_id"] = json!(world.unit_id);
             }
             let (status, answer) =
                 session.request(route.method.clone(), &world.path(route.template), body.as_ref()).await;

@@ -112,6 +112,9 @@ export const LISTING_ACTIONS = {
   cancel: '取消调剂共享',
   result: '登记调剂结果',
   interest: '登记调剂意向',
+  extend: '延期',
+  widen: '扩大范围',
+  handover: '打印交接单',
 }
 
 /** Where a 调剂意向 stands (InterestView.state). */
@@ -132,6 +135,20 @@ export const INTEREST_STATE_TAGS = {
   lapsed: 'info',
   withdrawn: 'info',
   completed: 'success',
+}
+
+/** 调剂共享范围, narrowest first (本部门 < 本区县 < 本地市 < 本省 < 全国). */
+export const SCOPE_ORDER = ['department', 'county', 'city', 'province', 'national']
+
+/**
+ * 扩大范围: the scopes a published local listing may be widened to, as the clerk chooses
+ * them; 本省 / 全国 join the national platform (全国调剂共享平台).
+ */
+export const WIDEN_SCOPES = {
+  county: '本区县',
+  city: '本地市',
+  province: '全国调剂共享平台（本省）',
+  national: '全国调剂共享平台（全国）',
 }
 
 /** Scopes allowed for a listing outside / inside the national platform. */
@@ -291,6 +308,9 @@ export const AUDIT_ACTIONS = {
   listing_submitted_central: '报送至中央',
   listing_cancelled: '取消调剂共享',
   listing_result_recorded: '登记调剂结果',
+  listing_extended: '延期',
+  listing_widen_requested: '申请扩大调剂共享范围',
+  listing_widen_reviewed: '扩大范围审批',
   interest_registered: '登记调剂意向',
   interest_accepted: '接受调剂意向',
   interest_declined: '不予采纳 / 结束洽谈',
@@ -372,9 +392,29 @@ export function sumFen(values) {
 
 /** Today as YYYY-MM-DD in the browser's time zone. */
 export function today() {
+  return dateAfter(0)
+}
+
+/** The day `days` after today as YYYY-MM-DD (browser's time zone). */
+export function dateAfter(days) {
   const d = new Date()
+  d.setDate(d.getDate() + days)
   const p = (n) => String(n).padStart(2, '0')
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`
+}
+
+/**
+ * For an el-date-picker's `disabled-date`: true for a day outside today … today + `days`
+ * (开放期限, 延期: the server takes at most a year ahead).
+ */
+export function outsideNextDays(days) {
+  return (d) => {
+    const start = new Date()
+    start.setHours(0, 0, 0, 0)
+    const end = new Date(start)
+    end.setDate(end.getDate() + days)
+    return d < start || d > end
+  }
 }
 
 /**

@@ -63,6 +63,16 @@ export const MENU_ITEMS = [
     component: () => import('./views/ListingMineView.vue'),
   },
   {
+    // 长期未调剂共享资产清理: 延期 / 扩大范围 / 退仓 of the unit's listings past their due day.
+    group: 'warehouse',
+    name: 'warehouse-stale',
+    title: '长期未调剂资产',
+    path: '/warehouse/stale',
+    permission: 'listings.create',
+    test: 'warehouse-stale',
+    component: () => import('./views/ListingStaleView.vue'),
+  },
+  {
     // 调剂意向: what other units registered in this unit's assets (接受 → 洽谈中) and what it registered.
     group: 'warehouse',
     name: 'warehouse-interests',
@@ -224,6 +234,17 @@ export const MENU_ITEMS = [
     permission: 'listings.review',
     test: 'approvals-exit',
     props: { kind: 'exit' },
+    component: () => import('./views/ApprovalsView.vue'),
+  },
+  {
+    // A clerk's 扩大调剂共享范围 of a listing (长期未调剂共享资产清理), for the unit's reviewer.
+    group: 'approval',
+    name: 'approvals-widen',
+    title: '扩大范围审批',
+    path: '/approvals/widen',
+    permission: 'listings.review',
+    test: 'approvals-widen',
+    props: { kind: 'widen' },
     component: () => import('./views/ApprovalsView.vue'),
   },
   {

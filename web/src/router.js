@@ -4,6 +4,9 @@
 // main layout need a session (else /login?redirect=…; 关于 then opens its public
 // twin /login/about); a user who must change the initial password sees only
 // /password; a page needs its permission.
+//
+// The printable pages (资产调剂交接单, 资产标签) are full pages outside the main layout
+// (no header, no menu), yet need a session and their permission like any other page.
 import { createRouter, createWebHistory } from 'vue-router'
 import { api } from './api.js'
 import { session } from './session.js'
@@ -21,6 +24,18 @@ const routes = [
     meta: { public: true, title: '关于' },
   },
   { path: '/password', name: 'password', component: () => import('./views/PasswordView.vue') },
+  {
+    path: '/listings/:id/handover',
+    name: 'listing-handover',
+    component: () => import('./views/HandoverView.vue'),
+    meta: { title: '资产调剂交接单', permission: 'listings.view', print: true },
+  },
+  {
+    path: '/listings/:id/label',
+    name: 'listing-label',
+    component: () => import('./views/ListingLabelView.vue'),
+    meta: { title: '资产标签', permission: 'listings.view', print: true },
+  },
   // The server's to-do links name 我的需求 by this path.
   { path: '/demands/mine', redirect: (to) => ({ name: 'platform-demands', query: to.query }) },
   {
