@@ -38,6 +38,8 @@ pub mod reference;
 pub mod region;
 /// What travels between nodes: who receives a changed listing or demand, how received ones merge.
 pub mod relay;
+/// 统计报表: the figures of a period per unit, 主管部门 or region, and the units late to list.
+pub mod report;
 /// Node settings: support contacts and the to-do reminder periods.
 pub mod settings;
 /// Throttling of failed logins.

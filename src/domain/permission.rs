@@ -95,11 +95,13 @@ pub enum Action {
     WatchesManage,
     /// 配置预算衔接: budget lines checked against the warehouse (authority; scope: its region).
     BudgetCheck,
+    /// 统计报表 and 未按期入仓单位 (scope: own unit, or the region).
+    ReportsRead,
 }
 
 impl Action {
     /// Every action, for listing permissions.
-    pub const ALL: [Action; 40] = [
+    pub const ALL: [Action; 41] = [
         Self::SessionRead,
         Self::PasswordChange,
         Self::TodoRead,
@@ -140,6 +142,7 @@ impl Action {
         Self::InterestsRead,
         Self::WatchesManage,
         Self::BudgetCheck,
+        Self::ReportsRead,
     ];
 
     /// The name the UI receives in `permissions`.
@@ -185,6 +188,7 @@ impl Action {
             Self::InterestsRead => "interests.read",
             Self::WatchesManage => "watches.manage",
             Self::BudgetCheck => "budget.check",
+            Self::ReportsRead => "reports.read",
         }
     }
 
@@ -206,7 +210,7 @@ impl Action {
             Self::NodeRead | Self::SettingsManage | Self::PeersManage => role == Admin,
             Self::CardsRead | Self::LocationsRead | Self::QualityRead => matches!(role, Clerk | Reviewer | Authority),
             Self::CardsChange | Self::CardsImport | Self::LocationsChange | Self::ListingsCreate => role == Clerk,
-            Self::ListingsRead => matches!(role, Clerk | Reviewer | Authority | Province),
+            Self::ListingsRead | Self::ReportsRead => matches!(role, Clerk | Reviewer | Authority | Province),
             Self::ListingsReview | Self::DemandsReview => role == Reviewer,
             Self::InterestsManage | Self::WatchesManage => role == Clerk,
             Self::InterestsRead => matches!(role, Clerk | Reviewer),
@@ -320,6 +324,9 @@ pub const ROUTES: &[(&str, &str, Action)] = &[
     ("GET", "/api/v1/budget-checks/{id}", Action::BudgetCheck),
     ("GET", "/api/v1/budget-checks/{id}/matches", Action::BudgetCheck),
     ("POST", "/api/v1/budget-checks/{id}/outcome", Action::BudgetCheck),
+    ("GET", "/api/v1/reports/summary", Action::ReportsRead),
+    ("GET", "/api/v1/reports/summary.xlsx", Action::ReportsRead),
+    ("GET", "/api/v1/reports/late-units", Action::ReportsRead),
 ];
 
 /// The action of a route (`path` as the router matched it, e.g. `/api/v1/units/{id}`).

@@ -35,6 +35,17 @@ pub struct Settings {
     /// An accepted interest holds its listing this many days without a result (洽谈期限).
     #[serde(default = "default_hold_days")]
     pub hold_days: u32,
+    /// 入仓截止日期 (`YYYY-MM-DD`): units still holding idle assets outside the warehouse after it are
+    /// listed for reminders (the notice's deadline is 2025-06-30).
+    #[serde(default = "default_listing_deadline")]
+    pub listing_deadline: String,
+}
+
+/// The notice's deadline for entering idle assets in the warehouse.
+pub const DEFAULT_LISTING_DEADLINE: &str = "2025-06-30";
+
+fn default_listing_deadline() -> String {
+    DEFAULT_LISTING_DEADLINE.to_owned()
 }
 
 fn default_hold_days() -> u32 {
@@ -49,6 +60,7 @@ impl Default for Settings {
             stale_listing_days: DEFAULT_STALE_LISTING_DAYS,
             stale_demand_days: DEFAULT_STALE_DEMAND_DAYS,
             hold_days: super::interest::DEFAULT_HOLD_DAYS,
+            listing_deadline: default_listing_deadline(),
         }
     }
 }
@@ -91,6 +103,15 @@ impl Settings {
             stale_listing_days: days(self.stale_listing_days, "长期未调剂共享的提醒期限", 30)?,
             stale_demand_days: days(self.stale_demand_days, "需求清理的提醒期限", 7)?,
             hold_days: days(self.hold_days, "调剂意向的洽谈期限", 1)?,
+            listing_deadline: match super::clock::parse_date(&self.listing_deadline) {
+                Some(date) => super::clock::format_date(date),
+                None => {
+                    return Err(DomainError::invalid(format!(
+                        "入仓截止日期“{}”无效，应为 YYYY-MM-DD",
+                        self.listing_deadline
+                    )));
+                }
+            },
         })
     }
 }

@@ -62,6 +62,8 @@ pub mod photos;
 pub mod plaza;
 /// Data-quality report.
 pub mod quality;
+/// 统计报表: figures of a period, their total, late units; JSON and .xlsx.
+pub mod reports;
 /// Sessions, CSRF, login throttling.
 pub mod session;
 /// 关于 and the node settings.
@@ -141,6 +143,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(handover::router())
         .merge(watches::router())
         .merge(budget::router())
+        .merge(reports::router())
         .merge(settings::router())
         .merge(matching::router())
         .merge(mine::router())

@@ -26,6 +26,9 @@ pub fn put(tx: &Tx, settings: &Settings) -> Result<(Settings, AuditEntry)> {
     if before.stale_listing_days != after.stale_listing_days {
         changed.push(format!("长期未调剂共享提醒 {} 天", after.stale_listing_days));
     }
+    if before.listing_deadline != after.listing_deadline {
+        changed.push(format!("入仓截止日期 {}", after.listing_deadline));
+    }
     if before.stale_demand_days != after.stale_demand_days {
         changed.push(format!("需求清理提醒 {} 天", after.stale_demand_days));
     }

@@ -175,6 +175,15 @@ impl Session {
         (status, disposition, response.bytes().await.expect("body").to_vec())
     }
 
+    /// A GET whose answer is a file: status, `Content-Disposition` and bytes.
+    pub async fn get_file(&self, path: &str) -> (StatusCode, String, Vec<u8>) {
+        let response = self.client.get(format!("http://{}{}", self.addr, path)).send().await.expect("request");
+        let status = response.status();
+        let disposition =
+            response.headers().get("content-disposition").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+        (status, disposition, response.bytes().await.expect("body").to_vec())
+    }
+
     /// A multipart upload of one `file`.
     pub async fn upload(&self, path: &str, file_name: &str, bytes: Vec<u8>) -> (StatusCode, Value) {
         let part = reqwest::multipart::Part::bytes(bytes).file_name(file_name.to_owned());

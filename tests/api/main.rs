@@ -19,6 +19,7 @@ mod listings;
 mod locations;
 mod peers;
 mod photos;
+mod reports;
 mod roles;
 mod session;
 mod settings;

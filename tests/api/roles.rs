@@ -146,6 +146,21 @@ fn table() -> Vec<Route> {
         route(Method::POST, "/api/v1/budget-checks/{id}/outcome", Only(&[Authority, OtherAuthority])),
         route(
             Method::GET,
+            "/api/v1/reports/summary",
+            Only(&[Clerk, Reviewer, OtherClerk, Authority, OtherAuthority, Province]),
+        ),
+        route(
+            Method::GET,
+            "/api/v1/reports/summary.xlsx",
+            Only(&[Clerk, Reviewer, OtherClerk, Authority, OtherAuthority, Province]),
+        ),
+        route(
+            Method::GET,
+            "/api/v1/reports/late-units",
+            Only(&[Clerk, Reviewer, OtherClerk, Authority, OtherAuthority, Province]),
+        ),
+        route(
+            Method::GET,
             "/api/v1/plaza/warehouse",
             Only(&[Clerk, Reviewer, OtherClerk, Authority, OtherAuthority, Province, National]),
         ),
