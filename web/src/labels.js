@@ -187,6 +187,12 @@ export const DEMAND_ACTIONS = {
   close: '关闭',
 }
 
+/** 配置预算衔接: where a checked budget line stands (BudgetCheckView.state). */
+export const BUDGET_STATES = { open: '待核对', decided: '已核定' }
+
+/** Element Plus tag type of each budget-check state. */
+export const BUDGET_STATE_TAGS = { open: 'warning', decided: 'success' }
+
 /** 排序 of 需求广场. */
 export const DEMAND_SORTS = { newest: '最新发布', nearest: '就近' }
 
@@ -321,6 +327,11 @@ export const AUDIT_ACTIONS = {
   peer_added: '登记对端节点',
   peer_revoked: '停用对端节点',
   settings_updated: '修改系统设置',
+  watch_created: '添加关注',
+  watch_removed: '取消关注',
+  watch_seen: '查看关注的资产',
+  budget_check_created: '核对配置预算',
+  budget_check_decided: '记录预算核对结果',
 }
 
 /** 是 / 否 for a boolean. */

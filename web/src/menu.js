@@ -93,6 +93,16 @@ export const MENU_ITEMS = [
     component: () => import('./views/PlazaView.vue'),
   },
   {
+    // 关注: the unit follows asset categories or keywords; new matching listings come to the to-do.
+    group: 'warehouse',
+    name: 'warehouse-watches',
+    title: '我的关注',
+    path: '/warehouse/watches',
+    permission: 'watches.manage',
+    test: 'warehouse-watches',
+    component: () => import('./views/WatchesView.vue'),
+  },
+  {
     group: 'warehouse',
     name: 'listing',
     title: '资产信息详情',
@@ -158,6 +168,27 @@ export const MENU_ITEMS = [
     permission: ['listings.authority_review', 'listings.submit_central'],
     test: 'platform-submissions',
     component: () => import('./views/PlatformSubmissionsView.vue'),
+  },
+  {
+    // 配置预算衔接 (资产管理行政主管部门): a unit's budget lines checked against the warehouse.
+    group: 'exchange',
+    name: 'platform-budget',
+    title: '配置预算衔接',
+    path: '/platform/budget',
+    permission: 'budget.check',
+    test: 'platform-budget',
+    component: () => import('./views/BudgetChecksView.vue'),
+  },
+  {
+    group: 'exchange',
+    name: 'platform-budget-check',
+    title: '配置预算核对',
+    path: '/platform/budget/:id',
+    permission: 'budget.check',
+    test: 'platform-budget-check',
+    hidden: true,
+    menu: '/platform/budget',
+    component: () => import('./views/BudgetCheckView.vue'),
   },
   {
     group: 'exchange',
