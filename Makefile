@@ -47,8 +47,10 @@ unit-test: web
 tests/browser/node_modules/.package-lock.json: tests/browser/package-lock.json
 	npm ci --prefix tests/browser --no-audit --no-fund
 
+# `cargo test --no-run` builds the binary with the same dependency features as `cargo test` (which builds
+# it for the CLI tests), so after unit-test nothing is compiled again.
 browser-test: web system-deps tests/browser/node_modules/.package-lock.json
-	cargo build
+	cargo test --no-run
 	GWC_BIN=$(BIN_DEBUG) node --test tests/browser/
 
 ## make fuzz: the bundle decoder under libFuzzer for FUZZ_SECONDS (default 120), starting from the

@@ -202,11 +202,14 @@ pub fn create(
     }
 }
 
-/// Records the outcome. `matching` says whether a listing id is among the line's matches now.
+/// Records the outcome. `available` gives the quantity of a listing among the line's matches now
+/// (`None` when it is not one); `claimed_by` names another decided line that already counts the
+/// listing (each listing meets at most one budget line, so 节约财政资金 is never counted twice).
 pub fn decide(
     check: &BudgetCheck,
     fields: &OutcomeFields,
-    matching: impl Fn(&str) -> bool,
+    available: impl Fn(&str) -> Option<u32>,
+    claimed_by: impl Fn(&str) -> Option<String>,
     now: &str,
 ) -> Result<BudgetCheck, DomainError> {
     if check.state == BudgetCheckState::Decided {
@@ -238,8 +241,23 @@ pub fn decide(
     if fields.met_quantity == 0 && !listing_ids.is_empty() {
         return Err(DomainError::invalid("未调剂解决的，无需勾选资产"));
     }
-    if let Some(stray) = listing_ids.iter().find(|id| !matching(id)) {
-        return Err(DomainError::invalid(format!("资产 {stray} 不在该预算项的匹配结果中，请重新勾选")));
+    let mut offered: u64 = 0;
+    for id in &listing_ids {
+        let Some(quantity) = available(id) else {
+            return Err(DomainError::invalid(format!("资产 {id} 不在该预算项的匹配结果中，请重新勾选")));
+        };
+        if let Some(other) = claimed_by(id) {
+            return Err(DomainError::invalid(format!(
+                "资产 {id} 已计入预算项 {other} 的调剂解决数量，同一资产不能重复计入"
+            )));
+        }
+        offered += u64::from(quantity);
+    }
+    if u64::from(fields.met_quantity) > offered {
+        return Err(DomainError::invalid(format!(
+            "勾选的资产共 {offered} 件，调剂解决数量 {} 件不能超过勾选资产的数量",
+            fields.met_quantity
+        )));
     }
     let mut next = check.clone();
     next.state = BudgetCheckState::Decided;

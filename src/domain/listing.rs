@@ -48,6 +48,12 @@ impl Scope {
         }
     }
 
+    /// Whether `to` reaches every unit `self` reaches, and more (扩大范围). 本部门 reaches the same
+    /// 主管部门 across the city, so only 本地市 and the platform widen it; 本区县 does not.
+    pub fn widens_to(self, to: Scope) -> bool {
+        to > self && !(self == Self::Department && to == Self::County)
+    }
+
     /// Scopes a listing may have: local ones unless it goes to the national platform.
     pub fn fits(self, national: bool) -> bool {
         if national {
@@ -531,6 +537,9 @@ pub fn transition(listing: &Listing, actor: &Actor, action: &ListingAction, now:
             if listing.state != State::Published {
                 return Err(wrong(listing, "只有已入仓的资产可以申请退仓"));
             }
+            if listing.scope_change.is_some() {
+                return Err(wrong(listing, "该资产有待审批的扩大范围申请，请待本单位审核岗审批后再申请退仓"));
+            }
             next.state = State::PendingExit;
             next.reason = Some(reason(&Some(why.clone())).map_err(|_| Refusal::Invalid("请填写退仓原因".to_owned()))?);
         }
@@ -633,14 +642,14 @@ pub fn transition(listing: &Listing, actor: &Actor, action: &ListingAction, now:
                 return Err(wrong(listing, "只有已入仓的资产可以扩大调剂共享范围"));
             }
             if listing.national {
-                return Err(wrong(listing, "该资产已纳入全国调剂共享平台，其范围由主管部门审核确定"));
+                return Err(wrong(listing, "该资产已申请纳入全国调剂共享平台，其范围由主管部门审核确定"));
             }
             if listing.scope_change.is_some() {
                 return Err(wrong(listing, "该资产已提交扩大范围申请，请等待本单位审核岗审批"));
             }
-            if *scope <= listing.scope {
+            if !listing.scope.widens_to(*scope) {
                 return Err(Refusal::Invalid(format!(
-                    "新的范围应大于当前的“{}”（本部门 → 本区县 → 本地市 → 全国调剂共享平台）",
+                    "新的范围应覆盖当前的“{}”并更大（本区县 → 本地市 → 全国调剂共享平台；本部门可扩大至本地市或全国调剂共享平台）",
                     listing.scope.label()
                 )));
             }
@@ -695,12 +704,15 @@ fn open_until(until: &str, now: &str) -> Result<String, Refusal> {
     Ok(super::clock::format_date(date))
 }
 
-/// Checks a result against the card it concerns: valid dates, a period for 出租 / 出借 that
-/// ends after it starts, and no more than the card's quantity.
-pub fn check_result(result: &ListingResult, card_quantity: u32) -> Result<(), Refusal> {
+/// Checks a result against the card it concerns on `today`: a valid date not in the future, a
+/// period for 出租 / 出借 that ends after it starts, and no more than the card's quantity.
+pub fn check_result(result: &ListingResult, card_quantity: u32, today: &str) -> Result<(), Refusal> {
     let Some(date) = super::clock::parse_date(&result.date) else {
         return Err(Refusal::Invalid(format!("日期“{}”无效，应为 YYYY-MM-DD", result.date)));
     };
+    if super::clock::parse_date(today).is_some_and(|today| date > today) {
+        return Err(Refusal::Invalid("调剂日期不能晚于今天：请在交接完成后登记调剂结果".to_owned()));
+    }
     if result.quantity > card_quantity {
         return Err(Refusal::Invalid(format!(
             "数量 {} 超过资产卡片的数量 {card_quantity}；只调剂其中一部分的，请先在资产卡片中办理拆分",

@@ -69,7 +69,7 @@ pub struct ReportRow {
     pub eligible_cards: u64,
     /// Their 原值, fen.
     pub eligible_value_fen: i64,
-    /// Of those, in the warehouse (in a listing from entry request to result).
+    /// Of those, in the warehouse now (published, or its exit under review).
     pub listed_cards: u64,
     /// Their 原值, fen.
     pub listed_value_fen: i64,
@@ -209,6 +209,7 @@ pub fn summarize(
     }
     let row_of = |unit_id: &str| unit_group.get(unit_id).cloned();
     let cards_by_id: HashMap<&str, &AssetCard> = inputs.cards.iter().map(|c| (c.id.as_str(), c)).collect();
+    let listings_by_id: HashMap<&str, &Listing> = inputs.listings.iter().map(|l| (l.id.as_str(), l)).collect();
 
     for card in inputs.cards.iter().filter(|c| c.transferred_to.is_none()) {
         let Some(key) = row_of(&card.unit_id) else { continue };
@@ -219,7 +220,13 @@ pub fn summarize(
         if card.shared || card.status.is_spare() || card.active_listing_id.is_some() {
             row.eligible_cards += 1;
             row.eligible_value_fen += card.original_value_fen;
-            if card.active_listing_id.is_some() {
+            // 已入仓: its listing is in the warehouse (a draft or a request under review is not yet).
+            let in_warehouse = card
+                .active_listing_id
+                .as_deref()
+                .and_then(|id| listings_by_id.get(id))
+                .is_some_and(|l| l.in_warehouse_plaza());
+            if in_warehouse {
                 row.listed_cards += 1;
                 row.listed_value_fen += card.original_value_fen;
             }

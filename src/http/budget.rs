@@ -19,13 +19,13 @@ use crate::domain::demand::{Need, fitting_offers};
 use crate::domain::listing::{Listing, Viewer};
 use crate::domain::unit::Unit;
 use crate::domain::user::{Role, User};
-use crate::store::{self, Store};
+use crate::store::{self, Read, Store};
 
 use super::AppState;
 use super::error::{ApiError, ErrorBody, blocking};
 use super::extract::{Items, Json, Path, Query};
 use super::listings::{ListingView, views};
-use super::matching::{available_listings, plaza_cards};
+use super::matching::plaza_cards;
 use super::session::Ctx;
 
 /// The routes of this file.
@@ -146,27 +146,33 @@ fn readable(store: &Store, user: &User, id: &str) -> Result<BudgetCheck, ApiErro
     Ok(check)
 }
 
-/// The listings that could meet the line, as its unit sees them, best first.
-fn matches_of(store: &Store, check: &BudgetCheck) -> Result<Vec<(Listing, u32, Vec<String>)>, ApiError> {
-    let unit = store
-        .read(|r| store::units::get(r, &check.unit_id))?
-        .ok_or_else(|| ApiError::NotFound("单位不存在".to_owned()))?;
+/// A listing that could meet a line: the listing, its score, the reasons, its card's quantity.
+type Fit = (Listing, u32, Vec<String>, u32);
+
+/// The listings that could meet the line, as its unit sees them (including one held for that very
+/// unit), best first; read in the caller's transaction.
+fn matches_in(r: &impl Read, check: &BudgetCheck) -> store::Result<Vec<Fit>> {
+    let unit = store::units::get(r, &check.unit_id)?.ok_or_else(|| DomainError::NotFound("单位不存在".to_owned()))?;
     let viewer = Viewer {
         role: Role::Clerk,
         unit_id: Some(unit.id.clone()),
         region: unit.region.clone(),
         department: Some(unit.department.clone()),
     };
-    let (listings, cards) = store.read(|r| {
-        let listings = available_listings(r)?;
-        let cards = plaza_cards(r, &listings)?;
-        Ok((listings, cards))
-    })?;
+    let today = crate::domain::clock::today();
+    let listings: Vec<Listing> = store::listings::all(r)?
+        .into_iter()
+        .filter(|l| !l.reserved(&today) || l.hold.as_ref().is_some_and(|h| h.unit_id == check.unit_id))
+        .collect();
+    let cards = plaza_cards(r, &listings)?;
     let words = format!("{} {}", check.name, check.spec);
     let need = Need { unit_id: &check.unit_id, category: &check.category, name: &words, region: &check.unit_region };
     Ok(fitting_offers(&need, &viewer, &listings, |id| cards.get(id))
         .into_iter()
-        .map(|(l, score, reasons)| (l.clone(), score, reasons))
+        .map(|(l, score, reasons)| {
+            let quantity = cards.get(&l.card_id).map_or(0, |c| c.quantity);
+            (l.clone(), score, reasons, quantity)
+        })
         .collect())
 }
 
@@ -270,13 +276,13 @@ async fn check_matches(
     let store = state.store.clone();
     let items = blocking(move || {
         let check = readable(&store, &ctx.user, &id)?;
-        let mut found = matches_of(&store, &check)?;
+        let mut found = store.read(|r| matches_in(r, &check))?;
         found.truncate(SHOWN);
-        let listings: Vec<Listing> = found.iter().map(|(l, _, _)| l.clone()).collect();
+        let listings: Vec<Listing> = found.iter().map(|(l, ..)| l.clone()).collect();
         Ok(views(&store, &ctx.user, &listings)?
             .into_iter()
             .zip(found)
-            .map(|(listing, (_, score, reasons))| BudgetMatch { listing, score, reasons })
+            .map(|(listing, (_, score, reasons, _))| BudgetMatch { listing, score, reasons })
             .collect())
     })
     .await?;
@@ -295,13 +301,23 @@ async fn record_outcome(
     let store = state.store.clone();
     let view = blocking(move || {
         let user = &ctx.user;
-        let before = readable(&store, user, &id)?;
-        let matching: Vec<String> = matches_of(&store, &before)?.into_iter().map(|(l, _, _)| l.id).collect();
+        readable(&store, user, &id)?;
         let check = store.write(&Actor::user(user), |tx| {
             let current =
                 store::budget::get(tx, &id)?.ok_or_else(|| DomainError::NotFound("预算核对记录不存在".to_owned()))?;
+            // What meets the line and what other lines already count, as of this transaction.
+            let fits = matches_in(tx, &current)?;
+            let others = store::budget::all(tx)?;
+            let available = |l: &str| fits.iter().find(|(f, ..)| f.id == l).map(|(.., quantity)| *quantity);
+            let claimed_by = |l: &str| {
+                others
+                    .iter()
+                    .filter(|b| b.id != current.id)
+                    .find(|b| b.outcome.as_ref().is_some_and(|o| o.listing_ids.iter().any(|i| i == l)))
+                    .map(|b| format!("{}（{}年 {}）", b.id, b.year, b.budget_item))
+            };
             let now = crate::domain::clock::now_rfc3339();
-            let next = budget::decide(&current, &fields, |l| matching.iter().any(|m| m == l), &now)?;
+            let next = budget::decide(&current, &fields, available, claimed_by, &now)?;
             store::budget::put(tx, &next)?;
             let outcome = next.outcome.as_ref().map_or_else(String::new, |o| {
                 format!(

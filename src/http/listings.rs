@@ -240,7 +240,10 @@ pub fn views(store: &Store, user: &User, listings: &[Listing]) -> Result<Vec<Lis
                 platform_group: l.platform_group(),
                 stale: l.stale(today, settings.stale_listing_days),
                 open_until: l.open_until.clone(),
-                due_on: l.in_warehouse_plaza().then(|| l.due_on(settings.stale_listing_days)).flatten(),
+                // The offering node reminds its clerk; a received listing has no due day here.
+                due_on: (l.in_warehouse_plaza() && l.origin.is_none())
+                    .then(|| l.due_on(settings.stale_listing_days))
+                    .flatten(),
                 scope_change: l.scope_change.clone(),
                 hold,
                 my_interest,
@@ -750,7 +753,7 @@ async fn bulk(
                     Err(e) => return Err(e),
                 }
             }
-            if let Some(error) = bulk_refusal(&refused) {
+            if let Some(error) = bulk_refusal(&refused, ids.len()) {
                 return Err(error.into());
             }
             Ok((changed, entries))
@@ -773,11 +776,11 @@ fn asset_label(tx: &store::Tx, id: &str, user: &User) -> Result<String, store::S
 }
 
 /// One refusal for a bulk action that could not be done for every listing: nothing was changed,
-/// and the message names each listing and why. Invalid input (the same for all) is 422; anything
-/// else (a listing in another state, of another unit) is 409.
-fn bulk_refusal(refused: &[(String, DomainError)]) -> Option<DomainError> {
+/// and the message names each asset and why. A single listing's refusal, or invalid input (the same
+/// for all), keeps its own status; anything else (a listing in another state, of another unit) is 409.
+fn bulk_refusal(refused: &[(String, DomainError)], asked: usize) -> Option<DomainError> {
     let (_, first) = refused.first()?;
-    if refused.len() == 1 || refused.iter().all(|(_, e)| matches!(e, DomainError::Invalid(_)) && e == first) {
+    if asked == 1 || refused.iter().all(|(_, e)| matches!(e, DomainError::Invalid(_)) && e == first) {
         return Some(first.clone());
     }
     let shown: Vec<String> = refused.iter().take(10).map(|(id, e)| format!("{id}：{e}")).collect();

@@ -171,7 +171,7 @@ pub fn act_from(
     let mut card = card_of(tx, &current)?;
     let mut action = action(&current);
     if let ListingAction::RecordResult(result) = &mut action {
-        listing::check_result(result, card.quantity).map_err(DomainError::from)?;
+        listing::check_result(result, card.quantity, now.get(..10).unwrap_or_default()).map_err(DomainError::from)?;
         resolve_receiver(tx, result, &current.unit_id)?;
     }
     let action = &action;

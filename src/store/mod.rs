@@ -209,6 +209,9 @@ impl Store {
     pub fn write_all<T>(&self, actor: &Actor, action: impl FnOnce(&Tx) -> Result<(T, Vec<AuditEntry>)>) -> Result<T> {
         let tx = Tx { txn: self.db.begin_write()? };
         let (value, entries) = action(&tx)?;
+        if entries.is_empty() {
+            return Err(StoreError::Domain(crate::domain::DomainError::invalid("没有要办理的事项")));
+        }
         let now = clock::now_rfc3339();
         for entry in entries {
             audit::append(&tx, actor, entry, now.clone())?;

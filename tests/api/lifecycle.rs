@@ -98,7 +98,8 @@ async fn stale_listings_are_extended_widened_or_withdrawn_all_or_nothing() {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     let (status, body) =
         bulk(json!({"ids": [mine[0], mine[1], theirs], "action": "extend", "until": in_days(30)})).await;
-    assert_eq!(status, StatusCode::FORBIDDEN, "another unit's listing: {body}");
+    assert_eq!(status, StatusCode::CONFLICT, "another unit's listing among them: {body}");
+    assert!(body["error"]["message"].as_str().unwrap().contains("本次未作任何改动"), "{body}");
     assert_eq!(ids(&clerk.get("/api/v1/listings?stale=true").await.1), mine, "all or nothing");
     let (status, body) =
         other.post("/api/v1/listings/bulk", &json!({"ids": mine, "action": "exit", "reason": "清理"})).await;
@@ -113,10 +114,12 @@ async fn stale_listings_are_extended_widened_or_withdrawn_all_or_nothing() {
     assert_eq!(done["items"][0]["stale"], false);
 
     // 扩大范围: through the reviewer.
-    let (status, done) = bulk(json!({"ids": [mine[1], mine[2]], "action": "widen", "scope": "county"})).await;
+    let (status, body) = bulk(json!({"ids": [mine[1]], "action": "widen", "scope": "county"})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "本部门 reaches further than 本区县: {body}");
+    let (status, done) = bulk(json!({"ids": [mine[1], mine[2]], "action": "widen", "scope": "city"})).await;
     assert_eq!((status, done["done"].as_u64()), (StatusCode::OK, Some(2)), "{done}");
     assert_eq!(done["items"][0]["scope"], "department", "unchanged until approved");
-    assert_eq!(done["items"][0]["scope_change"]["scope"], "county");
+    assert_eq!(done["items"][0]["scope_change"]["scope"], "city");
     assert_eq!(count(&clerk.todo().await.1, "stale_listings"), 1);
     let todo = reviewer.todo().await.1;
     assert_eq!(count(&todo, "widen_reviews"), 2, "{todo}");
@@ -126,7 +129,7 @@ async fn stale_listings_are_extended_widened_or_withdrawn_all_or_nothing() {
     let (status, again) = clerk.post(&format!("/api/v1/listings/{}/widen", mine[1]), &json!({"scope": "city"})).await;
     assert_eq!(status, StatusCode::CONFLICT, "{again}");
     let (status, approved) = decide(&reviewer, &format!("/api/v1/listings/{}/review", mine[1]), "approve").await;
-    assert_eq!((status, approved["scope"].as_str()), (StatusCode::OK, Some("county")), "{approved}");
+    assert_eq!((status, approved["scope"].as_str()), (StatusCode::OK, Some("city")), "{approved}");
     assert_eq!(approved["scope_change"], Value::Null);
     assert_eq!(approved["due_on"], in_days(180).as_str(), "a new offer period");
     let (status, declined) = decide(&reviewer, &format!("/api/v1/listings/{}/review", mine[2]), "reject").await;
@@ -134,7 +137,7 @@ async fn stale_listings_are_extended_widened_or_withdrawn_all_or_nothing() {
     assert_eq!(declined["reason"], "信息不全");
     assert_eq!(declined["stale"], true, "declined: back on the clerk's to-do");
     let card_history = clerk.get(&format!("/api/v1/cards/{}", approved["card_id"].as_str().unwrap())).await.1;
-    assert!(card_history.to_string().contains("本部门 → 本区县"), "the card's history shows the new scope");
+    assert!(card_history.to_string().contains("本部门 → 本地市"), "the card's history shows the new scope");
 
     // Not wider: refused. To the platform: the authority reviews next.
     let (status, body) =

@@ -63,23 +63,38 @@ fn only_the_units_authority_checks_its_budget() {
 #[test]
 fn the_outcome_adds_up_names_its_listings_and_is_final() {
     let c = check();
-    let matching = |id: &str| id == "L1" || id == "L2";
-    let e = decide(&c, &outcome(3, 6, "无", &["L1"]), matching, NOW).unwrap_err();
+    let matching = |id: &str| match id {
+        "L1" => Some(3),
+        "L2" => Some(2),
+        _ => None,
+    };
+    let free = |_: &str| None;
+    let e = decide(&c, &outcome(3, 6, "无", &["L1"]), matching, free, NOW).unwrap_err();
     assert!(e.to_string().contains("之和应等于申请数量 10"), "{e}");
-    let e = decide(&c, &outcome(4, 6, "", &["L1"]), matching, NOW).unwrap_err();
+    let e = decide(&c, &outcome(4, 6, "", &["L1"]), matching, free, NOW).unwrap_err();
     assert!(e.to_string().contains("理由"), "{e}");
-    let e = decide(&c, &outcome(4, 6, "规格不符", &[]), matching, NOW).unwrap_err();
+    let e = decide(&c, &outcome(4, 6, "规格不符", &[]), matching, free, NOW).unwrap_err();
     assert!(e.to_string().contains("勾选"), "{e}");
-    let e = decide(&c, &outcome(4, 6, "规格不符", &["L9"]), matching, NOW).unwrap_err();
+    let e = decide(&c, &outcome(4, 6, "规格不符", &["L9"]), matching, free, NOW).unwrap_err();
     assert!(e.to_string().contains("L9"), "{e}");
-    let e = decide(&c, &outcome(0, 10, "无可调剂资产", &["L1"]), matching, NOW).unwrap_err();
+    let e = decide(&c, &outcome(0, 10, "无可调剂资产", &["L1"]), matching, free, NOW).unwrap_err();
     assert!(matches!(e, DomainError::Invalid(_)));
-    let done = decide(&c, &outcome(4, 6, " 其余规格不符 ", &["L2", "L1", "L1"]), matching, NOW).unwrap();
+    let done = decide(&c, &outcome(4, 6, " 其余规格不符 ", &["L2", "L1", "L1"]), matching, free, NOW).unwrap();
     let o = done.outcome.clone().unwrap();
     assert_eq!((o.met_quantity, o.purchase_quantity, o.value_met_fen), (4, 6, 2_400_000));
     assert_eq!((o.reason.as_str(), o.listing_ids), ("其余规格不符", vec!["L1".to_owned(), "L2".to_owned()]));
     assert_eq!((done.state, done.decided_at.as_deref()), (BudgetCheckState::Decided, Some(NOW)));
-    assert!(matches!(decide(&done, &outcome(10, 0, "", &["L1"]), matching, NOW), Err(DomainError::Conflict { .. })));
-    let all = decide(&c, &outcome(10, 0, "", &["L1"]), matching, NOW).unwrap();
-    assert_eq!(all.outcome.unwrap().value_met_fen, 6_000_000, "all met: the whole line saved");
+    assert!(matches!(
+        decide(&done, &outcome(10, 0, "", &["L1"]), matching, free, NOW),
+        Err(DomainError::Conflict { .. })
+    ));
+    let e = decide(&c, &outcome(4, 6, "规格不符", &["L1"]), matching, free, NOW).unwrap_err();
+    assert!(e.to_string().contains("共 3 件"), "one listing of 3 cannot meet 4: {e}");
+    let taken = |id: &str| (id == "L2").then(|| "B7".to_owned());
+    let e = decide(&c, &outcome(4, 6, "规格不符", &["L1", "L2"]), matching, taken, NOW).unwrap_err();
+    assert!(e.to_string().contains("B7"), "a listing counts for one budget line: {e}");
+    let mut small = check();
+    small.quantity = 5;
+    let all = decide(&small, &outcome(5, 0, "", &["L1", "L2"]), matching, free, NOW).unwrap();
+    assert_eq!(all.outcome.unwrap().value_met_fen, 3_000_000, "all met: the whole line saved");
 }

@@ -318,12 +318,23 @@ fn widening_to_the_platform_joins_the_authority_review() {
 }
 
 #[test]
-fn an_exit_or_a_result_supersedes_a_pending_widening() {
+fn a_result_supersedes_a_pending_widening_and_an_exit_waits_for_it() {
     let asked = step(&published(false), &clerk(), ListingAction::RequestWiden { scope: Scope::National });
-    let leaving = step(&asked, &clerk(), ListingAction::RequestExit { reason: "自用".into() });
-    assert!(leaving.scope_change.is_none());
+    let leaving = transition(&asked, &clerk(), &ListingAction::RequestExit { reason: "自用".into() }, "t");
+    assert!(matches!(leaving, Err(Refusal::WrongState { .. })), "the reviewer decides one request at a time");
     let done = step(&asked, &clerk(), ListingAction::RecordResult(result()));
     assert!(done.scope_change.is_none());
+}
+
+#[test]
+fn department_scope_widens_to_the_city_not_to_the_county() {
+    assert!(!Scope::Department.widens_to(Scope::County), "本区县 loses the department's units elsewhere in the city");
+    assert!(Scope::Department.widens_to(Scope::City) && Scope::Department.widens_to(Scope::National));
+    assert!(Scope::County.widens_to(Scope::City) && !Scope::City.widens_to(Scope::County));
+    let mut l = published(false);
+    l.scope = Scope::Department;
+    let refused = transition(&l, &clerk(), &ListingAction::RequestWiden { scope: Scope::County }, "t");
+    assert!(matches!(refused, Err(Refusal::Invalid(_))), "{refused:?}");
 }
 
 #[test]
