@@ -200,8 +200,12 @@ async fn the_handover_shows_both_units_the_asset_and_the_value_handed_over() {
     let interest_id = registered["id"].as_str().unwrap();
     heping.clerk.post(&format!("/api/v1/interests/{interest_id}/accept"), &json!({})).await;
     let held = heping.clerk.get(&path).await.1;
-    let result = json!({"method": "allocation", "receiver_unit_id": held["hold"]["unit_id"], "receiver_name": "",
+    let mut result = json!({"method": "allocation", "receiver_unit_id": held["hold"]["unit_id"], "receiver_name": "",
         "date": clock::today(), "quantity": 1, "note": "已办理调拨手续"});
+    let (status, partial) = heping.clerk.post(&format!("{path}/result"), &result).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "无偿调拨 of part of a card needs a split: {partial}");
+    assert!(partial["error"]["message"].as_str().unwrap().contains("拆分"), "{partial}");
+    result["method"] = json!("shared_use");
     let (status, done) = heping.clerk.post(&format!("{path}/result"), &result).await;
     assert_eq!(status, StatusCode::OK, "{done}");
     assert!(done["actions"].as_array().unwrap().contains(&json!("handover")));
@@ -210,7 +214,7 @@ async fn the_handover_shows_both_units_the_asset_and_the_value_handed_over() {
     assert_eq!(status, StatusCode::OK, "{doc}");
     assert_eq!(doc["document_no"], format!("JJ-{}-{id}", clock::today().replace('-', "")).as_str());
     assert_eq!(doc["node_name"], "测试节点");
-    assert_eq!(doc["method_label"], "无偿调拨");
+    assert_eq!(doc["method_label"], "共享使用");
     assert_eq!(doc["supplier"]["name"], "单位001001");
     assert_eq!(doc["supplier"]["region_name"], "和平区");
     assert_eq!(doc["supplier"]["contact_name"], "王丽");

@@ -285,7 +285,7 @@ describe('长期未调剂共享资产清理: 延期 / 扩大范围 → 审核岗
 })
 
 describe('资产调剂交接单', () => {
-  test('set-up through the API: an interest of 第三中学, accepted, result recorded for part of the quantity', async () => {
+  test('set-up through the API: an interest of 第三中学, accepted, 无偿调拨 of the whole card recorded', async () => {
     const clerk = await apiSession(CLERK.username, CLERK.password)
     const published = (await clerk.get('/listings?group=in_warehouse&page_size=200')).items.filter(
       (l) => l.state === 'published' && !l.stale && !l.scope_change && ['city', 'province', 'national'].includes(l.scope),
@@ -305,7 +305,7 @@ describe('资产调剂交接单', () => {
     const today = new Date().toISOString().slice(0, 10)
     const done = await clerk.post(`/listings/${listing.id}/result`, {
       method: 'allocation', receiver_name: RECEIVER, receiver_unit_id: receiver.id, receiver_region: receiver.region,
-      receiver_budget_code: receiver.budget_code, date: today, quantity: 1, note: '双方已现场清点，资产完好',
+      receiver_budget_code: receiver.budget_code, date: today, quantity: listing.card.quantity, note: '双方已现场清点，资产完好',
     })
     await clerk.close()
     assert.equal(done.state, 'completed')
@@ -331,7 +331,7 @@ describe('资产调剂交接单', () => {
     }
     assert.equal(await page.locator(byTest('handover-supplier-name')).innerText(), WAREHOUSE)
     assert.equal(await page.locator(byTest('handover-receiver-name')).innerText(), RECEIVER)
-    assert.match(await page.locator(byTest('handover-quantity')).innerText(), new RegExp(`^1 ${l.card.measure_unit}`))
+    assert.match(await page.locator(byTest('handover-quantity')).innerText(), new RegExp(`^${l.result.quantity} ${l.card.measure_unit}`))
     const yuan = (fen) => '¥' + (fen / 100).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })
     assert.equal(await page.locator(byTest('handover-original')).innerText(), yuan(doc.original_value_fen))
     assert.equal(await page.locator(byTest('handover-net')).innerText(), yuan(doc.net_value_fen))

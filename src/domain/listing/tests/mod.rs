@@ -403,3 +403,20 @@ fn the_value_handed_over_is_the_share_of_the_card_rounded_down() {
     assert_eq!(value_share(i64::MAX, 2, 3), (i128::from(i64::MAX) * 2 / 3) as i64);
     assert_eq!(value_share(500, 1, 0), 500);
 }
+
+#[test]
+fn a_result_is_checked_against_the_card_and_the_calendar() {
+    let today = "2026-11-27";
+    let mut r = result();
+    assert!(check_result(&r, 1, today).is_ok());
+    r.quantity = 1;
+    let partial = check_result(&r, 3, today).unwrap_err();
+    assert!(matches!(&partial, Refusal::Invalid(m) if m.contains("拆分")), "无偿调拨 of part of a card: {partial:?}");
+    r.method = ResultMethod::SharedUse;
+    assert!(check_result(&r, 3, today).is_ok(), "sharing part of a card is fine");
+    r.date = "2026-11-28".into();
+    assert!(matches!(check_result(&r, 3, today), Err(Refusal::Invalid(m)) if m.contains("不能晚于今天")));
+    r.date = "2026-11-20".into();
+    r.quantity = 4;
+    assert!(matches!(check_result(&r, 3, today), Err(Refusal::Invalid(_))));
+}
