@@ -705,8 +705,7 @@ fn open_until(until: &str, now: &str) -> Result<String, Refusal> {
 }
 
 /// Checks a result against the card it concerns on `today`: a valid date not in the future, a
-/// period for 出租 / 出借 that ends after it starts, no more than the card's quantity, and 无偿调拨
-/// of the whole card only (the card leaves the ledger).
+/// period for 出租 / 出借 that ends after it starts, and no more than the card's quantity.
 pub fn check_result(result: &ListingResult, card_quantity: u32, today: &str) -> Result<(), Refusal> {
     let Some(date) = super::clock::parse_date(&result.date) else {
         return Err(Refusal::Invalid(format!("日期“{}”无效，应为 YYYY-MM-DD", result.date)));
@@ -717,13 +716,6 @@ pub fn check_result(result: &ListingResult, card_quantity: u32, today: &str) -> 
     if result.quantity > card_quantity {
         return Err(Refusal::Invalid(format!(
             "数量 {} 超过资产卡片的数量 {card_quantity}；只调剂其中一部分的，请先在资产卡片中办理拆分",
-            result.quantity
-        )));
-    }
-    if result.method == ResultMethod::Allocation && result.quantity < card_quantity {
-        // The card leaves the ledger as a whole: give away part of it only after a split.
-        return Err(Refusal::Invalid(format!(
-            "无偿调拨 {} 件少于资产卡片的数量 {card_quantity}：请先在资产卡片中办理拆分，再对拆分出的卡片登记调剂结果",
             result.quantity
         )));
     }
