@@ -13,6 +13,7 @@ use super::demand::{CloseReason, Demand, DemandState};
 use super::listing::{Listing, NationalState, ResultMethod};
 use super::node::NodeKind;
 use super::region::RegionCode;
+use super::report::NodeReport;
 
 /// Event kind of a node's figures.
 pub const FIGURES: &str = "figures";
@@ -90,6 +91,9 @@ pub struct NodeFigures {
     pub as_of: String,
     /// The figures.
     pub figures: Figures,
+    /// The 统计报表 figures (absent from a node of an older version).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub report: Option<NodeReport>,
 }
 
 /// The figures of this node's own cards, listings and demands (received ones are skipped).

@@ -175,6 +175,14 @@ impl LocationTree {
         }
     }
 
+    /// Whether a card placed at `location_id` (none: not placed) is located completely.
+    pub fn places_completely(tree: Option<&Self>, location_id: Option<&str>) -> bool {
+        match (location_id, tree) {
+            (Some(id), Some(tree)) => tree.is_complete(id),
+            _ => false,
+        }
+    }
+
     /// The child of `parent` (or the compound, when `parent` is none) with this name.
     pub fn find_child(&self, unit_id: &str, parent: Option<&str>, name: &str) -> Option<&Location> {
         match parent {

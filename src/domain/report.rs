@@ -12,8 +12,10 @@ use super::DomainError;
 use super::budget::{BudgetCheck, BudgetCheckState};
 use super::card::AssetCard;
 use super::demand::{Demand, DemandState};
+use super::figures::NodeFigures;
 use super::interest::Interest;
 use super::listing::{self, Listing, Mode, Scope, State};
+use super::location::LocationTree;
 use super::unit::Unit;
 
 /// How rows are grouped.
@@ -27,6 +29,8 @@ pub enum Grouping {
     Department,
     /// 按地区 (the unit's county-level region).
     Region,
+    /// 按节点: this node's units in one row, and each node below from the figures it reported.
+    Node,
 }
 
 /// The period, `YYYY-MM-DD` inclusive.
@@ -56,29 +60,10 @@ impl Period {
     }
 }
 
-/// One row: the figures of a group (or of everything, for the total).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, ToSchema)]
-pub struct ReportRow {
-    /// The group: a unit id, a 主管部门 name or a region code (empty for the total).
-    pub key: String,
-    /// Its name.
-    pub name: String,
-    /// Units in the group.
-    pub units: u64,
-    /// 应入仓资产 now: cards in the ledger that are idle, pending disposal, low-efficiency or shared.
-    pub eligible_cards: u64,
-    /// Their 原值, fen.
-    pub eligible_value_fen: i64,
-    /// Of those, in the warehouse now (published, or its exit under review).
-    pub listed_cards: u64,
-    /// Their 原值, fen.
-    pub listed_value_fen: i64,
-    /// Listings in the warehouse now (已入仓): 调剂.
-    pub listed_transfer: u64,
-    /// 共享.
-    pub listed_share: u64,
-    /// By scope: 本部门, 本区县, 本地市, 本省, 全国.
-    pub listed_by_scope: [u64; 5],
+/// What happened in a period (期间内): summed day by day, so a province adds up a city's figures
+/// for any period from the days the city reported.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Flows {
     /// Results recorded in the period: 调剂 (transfer listings).
     pub completed_transfers: u64,
     /// 共享 (share listings).
@@ -95,12 +80,61 @@ pub struct ReportRow {
     pub budget_met_quantity: u64,
     /// 节约财政资金, fen.
     pub budget_value_met_fen: i64,
-    /// Demands published now (open).
-    pub demands_open: u64,
     /// Demands closed in the period.
     pub demands_closed: u64,
     /// Interests registered in the period in this group's listings.
     pub interests: u64,
+}
+
+impl Flows {
+    fn add(&mut self, other: &Self) {
+        self.completed_transfers += other.completed_transfers;
+        self.completed_shares += other.completed_shares;
+        self.completed_original_fen += other.completed_original_fen;
+        self.completed_net_fen += other.completed_net_fen;
+        self.budget_lines += other.budget_lines;
+        self.budget_amount_fen += other.budget_amount_fen;
+        self.budget_met_quantity += other.budget_met_quantity;
+        self.budget_value_met_fen += other.budget_value_met_fen;
+        self.demands_closed += other.demands_closed;
+        self.interests += other.interests;
+    }
+}
+
+/// One row: the figures of a group (or of everything, for the total).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ReportRow {
+    /// The group: a unit id, a 主管部门 name, a region code or a node id (empty for the total).
+    pub key: String,
+    /// Its name.
+    pub name: String,
+    /// A reported node's region (按节点 only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// When a reported node took its figures, RFC 3339 (按节点 only; absent for this node: live).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub as_of: Option<String>,
+    /// Units in the group.
+    pub units: u64,
+    /// 应入仓资产 now: cards in the ledger that are idle, pending disposal, low-efficiency or shared.
+    pub eligible_cards: u64,
+    /// Their 原值, fen.
+    pub eligible_value_fen: i64,
+    /// Of those, in the warehouse now (published, or its exit under review).
+    pub listed_cards: u64,
+    /// Their 原值, fen.
+    pub listed_value_fen: i64,
+    /// Listings in the warehouse now (已入仓): 调剂.
+    pub listed_transfer: u64,
+    /// 共享.
+    pub listed_share: u64,
+    /// By scope: 本部门, 本区县, 本地市, 本省, 全国.
+    pub listed_by_scope: [u64; 5],
+    /// What happened in the period.
+    #[serde(flatten)]
+    pub flows: Flows,
+    /// Demands published now (open).
+    pub demands_open: u64,
     /// Listings held (洽谈中) now.
     pub holds: u64,
     /// 长期未调剂共享 listings now.
@@ -123,22 +157,22 @@ impl ReportRow {
         for (a, b) in self.listed_by_scope.iter_mut().zip(other.listed_by_scope) {
             *a += b;
         }
-        self.completed_transfers += other.completed_transfers;
-        self.completed_shares += other.completed_shares;
-        self.completed_original_fen += other.completed_original_fen;
-        self.completed_net_fen += other.completed_net_fen;
-        self.budget_lines += other.budget_lines;
-        self.budget_amount_fen += other.budget_amount_fen;
-        self.budget_met_quantity += other.budget_met_quantity;
-        self.budget_value_met_fen += other.budget_value_met_fen;
+        self.flows.add(&other.flows);
         self.demands_open += other.demands_open;
-        self.demands_closed += other.demands_closed;
-        self.interests += other.interests;
         self.holds += other.holds;
         self.stale_listings += other.stale_listings;
         self.cards_without_photos += other.cards_without_photos;
         self.cards_without_location += other.cards_without_location;
     }
+}
+
+/// The 合计 of rows: their sum, never computed apart.
+pub fn total_of(rows: &[ReportRow]) -> ReportRow {
+    let mut total = ReportRow { name: "合计".to_owned(), ..ReportRow::default() };
+    for row in rows {
+        total.add(row);
+    }
+    total
 }
 
 /// A card's data-quality flags, as the quality page computes them.
@@ -150,10 +184,18 @@ pub struct CardFlags {
     pub incomplete_location: bool,
 }
 
+impl CardFlags {
+    /// A card's flags, as the quality page finds them (`tree`: its unit's locations).
+    pub fn of(card: &AssetCard, tree: Option<&LocationTree>) -> Self {
+        Self {
+            no_photos: card.photos.is_empty(),
+            incomplete_location: !LocationTree::places_completely(tree, card.location_id.as_deref()),
+        }
+    }
+}
+
 /// Everything a report reads, from one snapshot.
 pub struct Inputs<'a> {
-    /// The period.
-    pub period: &'a Period,
     /// Today, `YYYY-MM-DD` (for holds and stale listings).
     pub today: &'a str,
     /// The node's stale period.
@@ -184,10 +226,96 @@ fn scope_slot(scope: Scope) -> usize {
     }
 }
 
-/// The rows, one per group that has a unit, in key order, and their total. `group_name` names a
-/// group key (a region code's name; units and departments are named by themselves).
+/// A change to a row.
+type Apply<'f> = &'f mut dyn FnMut(&mut ReportRow);
+
+/// Every record's part of the figures, once: `add(unit id, day, change)`, where `day` is the
+/// RFC 3339 time or date a flow happened on (`None` for what holds now). The one place that says
+/// what counts; the report and the figures sent upward only choose where each part goes.
+fn tally(inputs: &Inputs<'_>, mut add: impl FnMut(&str, Option<&str>, Apply<'_>)) {
+    let cards_by_id: HashMap<&str, &AssetCard> = inputs.cards.iter().map(|c| (c.id.as_str(), c)).collect();
+    let listings_by_id: HashMap<&str, &Listing> = inputs.listings.iter().map(|l| (l.id.as_str(), l)).collect();
+
+    for card in inputs.cards.iter().filter(|c| c.transferred_to.is_none()) {
+        let flags = inputs.flags.get(&card.id).copied().unwrap_or_default();
+        let eligible = card.shared || card.status.is_spare() || card.active_listing_id.is_some();
+        // 已入仓: its listing is in the warehouse (a draft or a request under review is not yet).
+        let in_warehouse = eligible
+            && card
+                .active_listing_id
+                .as_deref()
+                .and_then(|id| listings_by_id.get(id))
+                .is_some_and(|l| l.in_warehouse_plaza());
+        add(&card.unit_id, None, &mut |row| {
+            row.cards_without_photos += u64::from(flags.no_photos);
+            row.cards_without_location += u64::from(flags.incomplete_location);
+            if eligible {
+                row.eligible_cards += 1;
+                row.eligible_value_fen += card.original_value_fen;
+            }
+            if in_warehouse {
+                row.listed_cards += 1;
+                row.listed_value_fen += card.original_value_fen;
+            }
+        });
+    }
+    for l in inputs.listings.iter().filter(|l| l.origin.is_none()) {
+        let (in_plaza, reserved, stale) =
+            (l.in_warehouse_plaza(), l.reserved(inputs.today), l.stale(inputs.today, inputs.stale_days));
+        add(&l.unit_id, None, &mut |row| {
+            if in_plaza {
+                match l.mode {
+                    Mode::Transfer => row.listed_transfer += 1,
+                    Mode::Share => row.listed_share += 1,
+                }
+                row.listed_by_scope[scope_slot(l.scope)] += 1;
+            }
+            row.holds += u64::from(reserved);
+            row.stale_listings += u64::from(stale);
+        });
+        if let (State::Completed, Some(result)) = (l.state, &l.result) {
+            let card = cards_by_id.get(l.card_id.as_str());
+            add(&l.unit_id, Some(&result.date), &mut |row| {
+                match l.mode {
+                    Mode::Transfer => row.flows.completed_transfers += 1,
+                    Mode::Share => row.flows.completed_shares += 1,
+                }
+                if let Some(card) = card {
+                    row.flows.completed_original_fen +=
+                        listing::value_share(card.original_value_fen, result.quantity, card.quantity);
+                    row.flows.completed_net_fen +=
+                        listing::value_share(card.net_value_fen, result.quantity, card.quantity);
+                }
+            });
+        }
+    }
+    for d in inputs.demands.iter().filter(|d| d.origin.is_none()) {
+        match d.state {
+            DemandState::Published => add(&d.unit_id, None, &mut |row| row.demands_open += 1),
+            DemandState::Closed => add(&d.unit_id, Some(&d.updated_at), &mut |row| row.flows.demands_closed += 1),
+            _ => {}
+        }
+    }
+    for i in inputs.interests {
+        add(&i.listing_unit_id, Some(&i.created_at), &mut |row| row.flows.interests += 1);
+    }
+    for b in inputs.budget.iter().filter(|b| b.state == BudgetCheckState::Decided) {
+        let (Some(outcome), Some(at)) = (&b.outcome, &b.decided_at) else { continue };
+        add(&b.unit_id, Some(at), &mut |row| {
+            row.flows.budget_lines += 1;
+            row.flows.budget_amount_fen += b.amount_fen();
+            row.flows.budget_met_quantity += u64::from(outcome.met_quantity);
+            row.flows.budget_value_met_fen += outcome.value_met_fen;
+        });
+    }
+}
+
+/// The rows, one per group that has a unit, in key order, and their total. `region_name` names a
+/// region code (units and departments are named by themselves). 按节点 puts every unit in one
+/// row, which the caller keys and names after the node.
 pub fn summarize(
     inputs: &Inputs<'_>,
+    period: &Period,
     grouping: Grouping,
     region_name: impl Fn(&str) -> String,
 ) -> (Vec<ReportRow>, ReportRow) {
@@ -196,6 +324,7 @@ pub fn summarize(
             Grouping::Unit => (u.id.clone(), u.name.clone()),
             Grouping::Department => (u.department.clone(), u.department.clone()),
             Grouping::Region => (u.region.to_string(), region_name(u.region.as_str())),
+            Grouping::Node => (String::new(), String::new()),
         }
     };
     let mut rows: BTreeMap<String, ReportRow> = BTreeMap::new();
@@ -207,91 +336,90 @@ pub fn summarize(
         row.units += 1;
         unit_group.insert(u.id.as_str(), key);
     }
-    let row_of = |unit_id: &str| unit_group.get(unit_id).cloned();
-    let cards_by_id: HashMap<&str, &AssetCard> = inputs.cards.iter().map(|c| (c.id.as_str(), c)).collect();
-    let listings_by_id: HashMap<&str, &Listing> = inputs.listings.iter().map(|l| (l.id.as_str(), l)).collect();
-
-    for card in inputs.cards.iter().filter(|c| c.transferred_to.is_none()) {
-        let Some(key) = row_of(&card.unit_id) else { continue };
-        let row = rows.get_mut(&key).expect("group of a unit");
-        let flags = inputs.flags.get(&card.id).copied().unwrap_or_default();
-        row.cards_without_photos += u64::from(flags.no_photos);
-        row.cards_without_location += u64::from(flags.incomplete_location);
-        if card.shared || card.status.is_spare() || card.active_listing_id.is_some() {
-            row.eligible_cards += 1;
-            row.eligible_value_fen += card.original_value_fen;
-            // 已入仓: its listing is in the warehouse (a draft or a request under review is not yet).
-            let in_warehouse = card
-                .active_listing_id
-                .as_deref()
-                .and_then(|id| listings_by_id.get(id))
-                .is_some_and(|l| l.in_warehouse_plaza());
-            if in_warehouse {
-                row.listed_cards += 1;
-                row.listed_value_fen += card.original_value_fen;
-            }
+    tally(inputs, |unit_id, day, apply| {
+        if day.is_some_and(|day| !period.holds(day)) {
+            return;
         }
-    }
-    for l in inputs.listings.iter().filter(|l| l.origin.is_none()) {
-        let Some(key) = row_of(&l.unit_id) else { continue };
-        let row = rows.get_mut(&key).expect("group of a unit");
-        if l.in_warehouse_plaza() {
-            match l.mode {
-                Mode::Transfer => row.listed_transfer += 1,
-                Mode::Share => row.listed_share += 1,
-            }
-            row.listed_by_scope[scope_slot(l.scope)] += 1;
+        if let Some(row) = unit_group.get(unit_id).and_then(|key| rows.get_mut(key)) {
+            apply(row);
         }
-        if l.reserved(inputs.today) {
-            row.holds += 1;
-        }
-        if l.stale(inputs.today, inputs.stale_days) {
-            row.stale_listings += 1;
-        }
-        if let (State::Completed, Some(result)) = (l.state, &l.result)
-            && inputs.period.holds(&result.date)
-        {
-            match l.mode {
-                Mode::Transfer => row.completed_transfers += 1,
-                Mode::Share => row.completed_shares += 1,
-            }
-            if let Some(card) = cards_by_id.get(l.card_id.as_str()) {
-                row.completed_original_fen +=
-                    listing::value_share(card.original_value_fen, result.quantity, card.quantity);
-                row.completed_net_fen += listing::value_share(card.net_value_fen, result.quantity, card.quantity);
-            }
-        }
-    }
-    for d in inputs.demands.iter().filter(|d| d.origin.is_none()) {
-        let Some(key) = row_of(&d.unit_id) else { continue };
-        let row = rows.get_mut(&key).expect("group of a unit");
-        match d.state {
-            DemandState::Published => row.demands_open += 1,
-            DemandState::Closed if inputs.period.holds(&d.updated_at) => row.demands_closed += 1,
-            _ => {}
-        }
-    }
-    for i in inputs.interests.iter().filter(|i| inputs.period.holds(&i.created_at)) {
-        let Some(key) = row_of(&i.listing_unit_id) else { continue };
-        rows.get_mut(&key).expect("group of a unit").interests += 1;
-    }
-    for b in inputs.budget.iter().filter(|b| b.state == BudgetCheckState::Decided) {
-        let (Some(outcome), Some(at)) = (&b.outcome, &b.decided_at) else { continue };
-        if !inputs.period.holds(at) {
-            continue;
-        }
-        let Some(key) = row_of(&b.unit_id) else { continue };
-        let row = rows.get_mut(&key).expect("group of a unit");
-        row.budget_lines += 1;
-        row.budget_amount_fen += b.amount_fen();
-        row.budget_met_quantity += u64::from(outcome.met_quantity);
-        row.budget_value_met_fen += outcome.value_met_fen;
-    }
+    });
     let rows: Vec<ReportRow> = rows.into_values().collect();
-    let mut total = ReportRow { name: "合计".to_owned(), ..ReportRow::default() };
-    for row in &rows {
-        total.add(row);
+    let total = total_of(&rows);
+    (rows, total)
+}
+
+/// What happened on one day.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct DayFlows {
+    /// The day, `YYYY-MM-DD`.
+    pub day: String,
+    /// What happened on it.
+    #[serde(flatten)]
+    pub flows: Flows,
+}
+
+/// A node's report figures as they travel upward with its bundles: what holds now, and what
+/// happened day by day (only days with something), so the node above reports any period.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct NodeReport {
+    /// The figures that hold now (its flows are zero).
+    pub now: ReportRow,
+    /// The flows, by day, oldest first.
+    pub days: Vec<DayFlows>,
+}
+
+impl NodeReport {
+    /// The node's row for a period: what held when it reported, and what happened in the period.
+    pub fn row(&self, period: &Period) -> ReportRow {
+        let mut row = self.now.clone();
+        for d in self.days.iter().filter(|d| period.holds(&d.day)) {
+            row.flows.add(&d.flows);
+        }
+        row
     }
+}
+
+/// The report figures of all `inputs.units` (a whole node's) for sending upward.
+pub fn node_report(inputs: &Inputs<'_>) -> NodeReport {
+    let units: std::collections::HashSet<&str> = inputs.units.iter().map(|u| u.id.as_str()).collect();
+    let mut now = ReportRow { units: units.len() as u64, ..ReportRow::default() };
+    let mut days: BTreeMap<String, Flows> = BTreeMap::new();
+    let mut scratch = ReportRow::default();
+    tally(inputs, |unit_id, day, apply| {
+        if !units.contains(unit_id) {
+            return;
+        }
+        match day.and_then(|d| d.get(..10)) {
+            None => apply(&mut now),
+            Some(day) => {
+                let flows = days.entry(day.to_owned()).or_default();
+                scratch.flows = std::mem::take(flows);
+                apply(&mut scratch);
+                *flows = std::mem::take(&mut scratch.flows);
+            }
+        }
+    });
+    let days = days.into_iter().map(|(day, flows)| DayFlows { day, flows }).collect();
+    NodeReport { now, days }
+}
+
+/// 按节点: this node's row (its units, live) and the row of every node below that reported its
+/// figures, for the period, and their total. Each node counts only its own units, so nothing
+/// counts twice.
+pub fn node_rows(own: ReportRow, reported: &[NodeFigures], period: &Period) -> (Vec<ReportRow>, ReportRow) {
+    let mut rows = vec![own];
+    for node in reported {
+        let Some(report) = &node.report else { continue };
+        rows.push(ReportRow {
+            key: node.node.clone(),
+            name: node.node_name.clone(),
+            region: Some(node.region.to_string()),
+            as_of: Some(node.as_of.clone()),
+            ..report.row(period)
+        });
+    }
+    let total = total_of(&rows);
     (rows, total)
 }
 

@@ -164,10 +164,7 @@ impl CardContext {
     }
 
     fn location_complete(&self, card: &AssetCard) -> bool {
-        match (&card.location_id, self.trees.get(&card.unit_id)) {
-            (Some(id), Some(tree)) => tree.is_complete(id),
-            _ => false,
-        }
+        LocationTree::places_completely(self.trees.get(&card.unit_id), card.location_id.as_deref())
     }
 
     /// The view of a card.

@@ -41,6 +41,8 @@ async fn node_figures(State(state): State<AppState>, _ctx: Ctx) -> Result<Json<F
             let me = store::node::get(r)?.ok_or_else(|| crate::domain::DomainError::invalid("本节点尚未初始化"))?;
             let own = figures::compute(&store::cards::all(r)?, &store::listings::all(r)?, &store::demands::all(r)?);
             let mut reported = store::relay::reported(r)?;
+            // The 统计报表 figures are read by `/reports/summary?group=node`; not repeated here.
+            reported.iter_mut().for_each(|n| n.report = None);
             reported.sort_by(|a, b| a.region.as_str().cmp(b.region.as_str()).then(a.node.cmp(&b.node)));
             let total = reported.iter().fold(own.clone(), |sum, n| sum.plus(&n.figures));
             let own = NodeFigures {
@@ -50,6 +52,7 @@ async fn node_figures(State(state): State<AppState>, _ctx: Ctx) -> Result<Json<F
                 region: me.region,
                 as_of: clock::now_rfc3339(),
                 figures: own,
+                report: None,
             };
             Ok(FiguresReport { own, reported, total })
         })?)

@@ -3,8 +3,6 @@
 //! idle assets; as JSON for the page and as .xlsx with the same numbers. The figures are
 //! `domain::report`'s.
 
-use std::collections::HashMap;
-
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
@@ -14,13 +12,14 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::domain::clock;
+use crate::domain::permission::Action;
 use crate::domain::permission::in_my_information;
-use crate::domain::report::{self, CardFlags, Grouping, Inputs, Laggard, Period, ReportRow};
+use crate::domain::report::{self, Grouping, Laggard, Period, ReportRow};
 use crate::domain::user::User;
+use crate::store::report::ReportData;
 use crate::store::{self, Store};
 
 use super::AppState;
-use super::card_views::{CardContext, Problem};
 use super::error::{ApiError, ErrorBody, blocking};
 use super::extract::{Json, Query};
 use super::session::Ctx;
@@ -80,59 +79,32 @@ pub fn build(store: &Store, user: &User, query: &ReportQuery) -> Result<Report, 
     let period = period_of(query)?;
     let grouping = query.group.unwrap_or_default();
     let reference = store.reference();
-    let snapshot = store.read(|r| {
-        let units: Vec<_> =
-            store::units::all(r)?.into_iter().filter(|u| in_my_information(user, &u.id, &u.region)).collect();
-        let ids: Vec<String> = units.iter().map(|u| u.id.clone()).collect();
-        let context = CardContext::load(r, reference.clone(), &ids)?;
-        let cards = store::cards::all(r)?;
-        let flags: HashMap<String, CardFlags> = cards
-            .iter()
-            .filter(|c| ids.contains(&c.unit_id))
-            .map(|c| {
-                let problems = context.problems(c);
-                let flags = CardFlags {
-                    no_photos: problems.contains(&Problem::NoPhotos),
-                    incomplete_location: problems.contains(&Problem::IncompleteLocation),
-                };
-                (c.id.clone(), flags)
-            })
-            .collect();
-        Ok((
-            units,
-            cards,
-            flags,
-            store::listings::all(r)?,
-            store::demands::all(r)?,
-            store::interests::all(r)?,
-            store::budget::all(r)?,
-            store::settings::get(r)?,
-            store::node::get(r)?,
-        ))
+    let (data, reported, node) = store.read(|r| {
+        let data = ReportData::load(r, |u| in_my_information(user, &u.id, &u.region))?;
+        // The nodes below, for those who read the figures reported upward (within their region).
+        let reported = if grouping == Grouping::Node && Action::FiguresRead.allowed(user.role) {
+            store::relay::reported(r)?.into_iter().filter(|n| user.region.contains(&n.region)).collect()
+        } else {
+            Vec::new()
+        };
+        Ok((data, reported, store::node::get(r)?))
     })?;
-    let (units, cards, flags, listings, demands, interests, budget, settings, node) = snapshot;
     let today = clock::today();
-    let inputs = Inputs {
-        period: &period,
-        today: &today,
-        stale_days: settings.stale_listing_days,
-        units: &units,
-        cards: &cards,
-        flags: &flags,
-        listings: &listings,
-        demands: &demands,
-        interests: &interests,
-        budget: &budget,
+    let node_name = node.as_ref().map(|n| n.name.clone()).unwrap_or_default();
+    let (rows, total) = report::summarize(&data.inputs(&today), &period, grouping, |code| reference.region_name(code));
+    let (rows, total) = if grouping == Grouping::Node {
+        let own = ReportRow {
+            key: node.map(|n| n.node_id).unwrap_or_default(),
+            name: node_name.clone(),
+            ..rows.into_iter().next().unwrap_or_default()
+        };
+        let mut reported = reported;
+        reported.sort_by(|a, b| a.region.as_str().cmp(b.region.as_str()).then(a.node.cmp(&b.node)));
+        report::node_rows(own, &reported, &period)
+    } else {
+        (rows, total)
     };
-    let (rows, total) = report::summarize(&inputs, grouping, |code| reference.region_name(code));
-    Ok(Report {
-        period,
-        grouping,
-        rows,
-        total,
-        generated_at: clock::now_rfc3339(),
-        node_name: node.map(|n| n.name).unwrap_or_default(),
-    })
+    Ok(Report { period, grouping, rows, total, generated_at: clock::now_rfc3339(), node_name })
 }
 
 /// 统计报表 for a period.
@@ -222,17 +194,17 @@ const COLUMNS: &[Column] = &[
     ("本地市", |r| Cell::Count(r.listed_by_scope[2])),
     ("本省", |r| Cell::Count(r.listed_by_scope[3])),
     ("全国", |r| Cell::Count(r.listed_by_scope[4])),
-    ("完成调剂（项）", |r| Cell::Count(r.completed_transfers)),
-    ("完成共享（项）", |r| Cell::Count(r.completed_shares)),
-    ("调剂共享原值（元）", |r| Cell::Fen(r.completed_original_fen)),
-    ("调剂共享净值（元）", |r| Cell::Fen(r.completed_net_fen)),
-    ("预算核对（项）", |r| Cell::Count(r.budget_lines)),
-    ("核对预算金额（元）", |r| Cell::Fen(r.budget_amount_fen)),
-    ("调剂解决（件）", |r| Cell::Count(r.budget_met_quantity)),
-    ("节约财政资金（元）", |r| Cell::Fen(r.budget_value_met_fen)),
+    ("完成调剂（项）", |r| Cell::Count(r.flows.completed_transfers)),
+    ("完成共享（项）", |r| Cell::Count(r.flows.completed_shares)),
+    ("调剂共享原值（元）", |r| Cell::Fen(r.flows.completed_original_fen)),
+    ("调剂共享净值（元）", |r| Cell::Fen(r.flows.completed_net_fen)),
+    ("预算核对（项）", |r| Cell::Count(r.flows.budget_lines)),
+    ("核对预算金额（元）", |r| Cell::Fen(r.flows.budget_amount_fen)),
+    ("调剂解决（件）", |r| Cell::Count(r.flows.budget_met_quantity)),
+    ("节约财政资金（元）", |r| Cell::Fen(r.flows.budget_value_met_fen)),
     ("需求·发布中", |r| Cell::Count(r.demands_open)),
-    ("需求·已关闭", |r| Cell::Count(r.demands_closed)),
-    ("调剂意向", |r| Cell::Count(r.interests)),
+    ("需求·已关闭", |r| Cell::Count(r.flows.demands_closed)),
+    ("调剂意向", |r| Cell::Count(r.flows.interests)),
     ("洽谈中", |r| Cell::Count(r.holds)),
     ("长期未调剂共享", |r| Cell::Count(r.stale_listings)),
     ("无照片卡片", |r| Cell::Count(r.cards_without_photos)),
@@ -255,6 +227,7 @@ pub fn workbook(report: &Report, late: &LateUnits) -> Result<Vec<u8>, rust_xlsxw
         Grouping::Unit => "单位",
         Grouping::Department => "主管部门",
         Grouping::Region => "地区",
+        Grouping::Node => "节点",
     };
     sheet.write_string_with_format(0, 0, format!("{} 统计报表", report.node_name), &bold)?;
     sheet.write_string(

@@ -43,6 +43,8 @@ pub mod node;
 pub mod peers;
 /// What travels to and from peers: the events of changed listings and demands, and received ones.
 pub mod relay;
+/// What 统计报表 reads, from one snapshot.
+pub mod report;
 /// Schema version and migrations.
 pub mod schema;
 /// The node settings row.

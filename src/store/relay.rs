@@ -11,6 +11,7 @@ use crate::domain::listing::{self, Listing, ListingAction, Origin};
 use crate::domain::node::Node;
 use crate::domain::peer::{Peer, PeerRole};
 use crate::domain::relay::{self, SharedDemand, SharedListing};
+use crate::domain::report::NodeReport;
 use crate::domain::user::Role;
 use crate::federation::bundle::Event;
 
@@ -278,24 +279,32 @@ pub fn photos_of(events: &[Event], recipient: &str) -> Vec<String> {
 /// (called by the export, so every bundle upward carries current figures; the same state
 /// exports the same bytes).
 pub fn report_figures(tx: &Tx, me: &Node, parent: &Peer, now: &str) -> Result<()> {
-    let own = figures::compute(&cards::all(tx)?, &super::listings::all(tx)?, &demands::all(tx)?);
+    let data = super::report::ReportData::load(tx, |_| true)?;
+    let own = data.figures();
+    let today = now.get(..10).unwrap_or(now);
+    let report = crate::domain::report::node_report(&data.inputs(today));
     let key = format!("figures_sent:{}", parent.node_id);
+    let report_key = format!("report_sent:{}", parent.node_id);
     let last = tx.get::<Figures>(META, &key)?;
+    let last_report = tx.get::<NodeReport>(META, &report_key)?;
     // A node with nothing of its own yet has nothing to report.
-    if last.as_ref() == Some(&own) || (last.is_none() && own == Figures::default()) {
+    let unchanged = last.as_ref() == Some(&own) && last_report.as_ref() == Some(&report);
+    if unchanged || (last.is_none() && own == Figures::default()) {
         return Ok(());
     }
-    let report = NodeFigures {
+    let figures = NodeFigures {
         node: me.node_id.clone(),
         node_name: me.name.clone(),
         kind: me.kind,
         region: me.region.clone(),
         as_of: now.to_owned(),
         figures: own.clone(),
+        report: Some(report.clone()),
     };
-    let body = serde_json::to_value(&report).map_err(|e| DomainError::invalid(format!("无法编码统计数据：{e}")))?;
+    let body = serde_json::to_value(&figures).map_err(|e| DomainError::invalid(format!("无法编码统计数据：{e}")))?;
     exchange::append(tx, &parent.node_id, figures::FIGURES, body, now)?;
-    tx.put(META, &key, &own)
+    tx.put(META, &key, &own)?;
+    tx.put(META, &report_key, &report)
 }
 
 /// The figures reported from below, by node id.

@@ -546,6 +546,7 @@ fn a_child_cannot_squat_ids_or_cards_of_another_city_nor_a_parent_decide_for_the
         region: RegionCode::parse("210100").unwrap(),
         as_of: time(9),
         figures: Default::default(),
+        report: None,
     };
     forge(&net, A, P, "figures", serde_json::to_value(&fake).unwrap());
     let outcome = carry(&net, A, P, 4);

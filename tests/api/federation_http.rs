@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use crate::helpers::*;
 use crate::listings::{decide, entry, idle_card, listed, unit};
 
-async fn register(admin: &Session, other: &TestApp, role: &str, name: &str) {
+pub async fn register(admin: &Session, other: &TestApp, role: &str, name: &str) {
     let (_, n) = other.anonymous().node().await;
     let (status, body) = admin
         .post(
@@ -21,23 +21,23 @@ async fn register(admin: &Session, other: &TestApp, role: &str, name: &str) {
     assert_eq!(status, StatusCode::CREATED, "{body}");
 }
 
-async fn node_id(app: &TestApp) -> String {
+pub async fn node_id(app: &TestApp) -> String {
     app.anonymous().node().await.1["node_id"].as_str().unwrap().to_owned()
 }
 
-async fn export(admin: &Session, to: &TestApp) -> Vec<u8> {
+pub async fn export(admin: &Session, to: &TestApp) -> Vec<u8> {
     let (status, _, bytes) = admin.post_for_file("/api/v1/bundles/export", &json!({"to": node_id(to).await})).await;
     assert_eq!(status, StatusCode::OK);
     bytes
 }
 
-async fn import(admin: &Session, bytes: &[u8]) -> Value {
+pub async fn import(admin: &Session, bytes: &[u8]) -> Value {
     let (status, outcome) = admin.upload("/api/v1/bundles/import", "x.gwcb", bytes.to_vec()).await;
     assert_eq!(status, StatusCode::OK, "{outcome}");
     outcome
 }
 
-async fn user(app: &TestApp, admin: &Session, username: &str, role: &str, region: &str) -> Session {
+pub async fn user(app: &TestApp, admin: &Session, username: &str, role: &str, region: &str) -> Session {
     let body =
         json!({"username": username, "name": username, "role": role, "region": region, "password": "Start2025x"});
     let (status, created) = admin.create_user(&body).await;

@@ -9,6 +9,9 @@ use gongwucang::store::{self, Store};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
+use gongwucang::domain::node::NodeKind;
+
+use crate::federation_http::{export, import, node_id, register, user};
 use crate::helpers::*;
 
 const FIELDS: &[&str] = &[
@@ -36,22 +39,9 @@ const FIELDS: &[&str] = &[
     "cards_without_location",
 ];
 
-fn n(v: &Value, key: &str) -> i64 {
-    v[key].as_i64().unwrap_or_else(|| panic!("{key} in {v}"))
-}
-
-#[tokio::test]
-async fn every_report_total_adds_up_and_equals_a_direct_count_and_the_xlsx() {
-    let dir = tempfile::tempdir().unwrap();
-    {
-        let store = Store::open(dir.path()).unwrap();
-        gongwucang::demo::create(dir.path(), &store).unwrap();
-    }
-    let app = start(dir).await;
-    let authority = app.login_first_time("210100czj").await;
-    let today = gongwucang::domain::clock::today();
-
-    // A budget line met from the warehouse, so the report has 节约财政资金 to show.
+/// A budget line of 沈阳市第三中学 met from the warehouse (1 of 2 文件柜 at ¥950), so the report
+/// has 节约财政资金 to show.
+async fn meet_a_budget_line(authority: &Session) {
     let units = authority.get("/api/v1/units").await.1;
     let school = units["items"].as_array().unwrap().iter().find(|u| u["name"] == "沈阳市第三中学").unwrap().clone();
     let (status, check) = authority
@@ -73,6 +63,24 @@ async fn every_report_total_adds_up_and_equals_a_direct_count_and_the_xlsx() {
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{decided}");
+}
+
+fn n(v: &Value, key: &str) -> i64 {
+    v[key].as_i64().unwrap_or_else(|| panic!("{key} in {v}"))
+}
+
+#[tokio::test]
+async fn every_report_total_adds_up_and_equals_a_direct_count_and_the_xlsx() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let store = Store::open(dir.path()).unwrap();
+        gongwucang::demo::create(dir.path(), &store).unwrap();
+    }
+    let app = start(dir).await;
+    let authority = app.login_first_time("210100czj").await;
+    let today = gongwucang::domain::clock::today();
+
+    meet_a_budget_line(&authority).await;
 
     let query = format!("from=2000-01-01&to={today}");
     let mut totals = Vec::new();
@@ -173,4 +181,94 @@ async fn every_report_total_adds_up_and_equals_a_direct_count_and_the_xlsx() {
         .filter(|l| l["state"] == "completed" && l["result"]["date"].as_str().is_some_and(|d| d <= today.as_str()))
         .count() as i64;
     assert_eq!(n(&total, "completed_transfers") + n(&total, "completed_shares"), completed);
+}
+
+/// The report by node for a period.
+async fn report(session: &Session, (from, to): &(String, String)) -> Value {
+    let (status, report) = session.get(&format!("/api/v1/reports/summary?group=node&from={from}&to={to}")).await;
+    assert_eq!(status, StatusCode::OK, "{report}");
+    report
+}
+
+/// 按节点: a province reads each city's figures from the city's bundles, for any period, exactly
+/// as the city counts them itself; the national node reads them through the province; each node
+/// counts only its own units, so the total is the sum of the rows.
+#[tokio::test]
+async fn the_province_and_the_national_node_report_the_cities_figures_from_their_bundles() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let store = Store::open(dir.path()).unwrap();
+        gongwucang::demo::create(dir.path(), &store).unwrap();
+    }
+    let city = start(dir).await;
+    let province = spawn_node(NodeKind::Province, "210000").await;
+    let national = spawn_node(NodeKind::National, "100000").await;
+    let city_admin = city.login("admin", gongwucang::demo::ADMIN_PASSWORD).await;
+    let (province_admin, national_admin) = (province.admin().await, national.admin().await);
+    register(&city_admin, &province, "parent", "辽宁省财政厅").await;
+    register(&province_admin, &city, "child", "沈阳市财政局").await;
+    register(&province_admin, &national, "parent", "财政部").await;
+    register(&national_admin, &province, "child", "辽宁省财政厅").await;
+    let authority = city.login_first_time("210100czj").await;
+    meet_a_budget_line(&authority).await;
+    // And a transfer completed today by 公物仓管理中心, for the period figures.
+    let clerk = city.login_first_time("210100004002jb").await;
+    let (_, mine) = clerk.get("/api/v1/listings?state=published").await;
+    let listing =
+        mine["items"].as_array().unwrap().iter().find(|l| l["mode"] == "transfer").expect("a transfer listing");
+    let result = json!({"method": "allocation", "receiver_name": "沈阳市档案馆", "date": gongwucang::domain::clock::today(),
+                        "quantity": 1, "note": "已办理调拨手续"});
+    let (status, done) =
+        clerk.post(&format!("/api/v1/listings/{}/result", listing["id"].as_str().unwrap()), &result).await;
+    assert_eq!(status, StatusCode::OK, "{done}");
+
+    let today = gongwucang::domain::clock::today();
+    let periods = [
+        ("2000-01-01".to_owned(), today.clone()),
+        (format!("{}-01-01", &today[..4]), today.clone()),
+        ("2000-01-01".into(), "2000-12-31".into()),
+    ];
+    let mut own = Vec::new();
+    for period in &periods {
+        let city_report = report(&authority, period).await;
+        assert_eq!(city_report["rows"].as_array().unwrap().len(), 1, "the city node has no nodes below: {city_report}");
+        own.push(city_report["rows"][0].clone());
+    }
+    assert_eq!(n(&own[0], "budget_value_met_fen"), 95_000);
+    assert!(n(&own[0], "completed_transfers") > 0, "the demo has completed transfers: {}", own[0]);
+    assert_eq!(n(&own[2], "completed_transfers") + n(&own[2], "budget_lines"), 0, "nothing happened in 2000");
+
+    import(&province_admin, &export(&city_admin, &province).await).await;
+    let city_node = node_id(&city).await;
+    let czt = user(&province, &province_admin, "czt", "province", "210000").await;
+    let check = |report: Value, expected: &Value, at: &str| {
+        let rows = report["rows"].as_array().unwrap().clone();
+        let row = rows.iter().find(|r| r["key"] == city_node.as_str()).unwrap_or_else(|| panic!("{at}: {report}"));
+        assert_eq!((row["region"].as_str(), row["as_of"].is_string()), (Some("210100"), true), "{at}: {row}");
+        for field in FIELDS {
+            assert_eq!(n(row, field), n(expected, field), "{at}: {field}");
+            assert_eq!(
+                rows.iter().map(|r| n(r, field)).sum::<i64>(),
+                n(&report["total"], field),
+                "{at}: {field} adds up"
+            );
+        }
+    };
+    for (period, expected) in periods.iter().zip(&own) {
+        let report = report(&czt, period).await;
+        assert_eq!(report["rows"][0]["units"], 0, "the province's own units: none: {report}");
+        check(report, expected, "province");
+    }
+    // A clerk or an authority without 上报统计数据 sees only its own node's row.
+    let (status, body) = authority.get("/api/v1/reports/summary?group=node").await;
+    assert_eq!((status, body["rows"].as_array().map(Vec::len)), (StatusCode::OK, Some(1)));
+
+    // The national node: the city's figures, forwarded by the province as reported.
+    import(&national_admin, &export(&province_admin, &national).await).await;
+    let mof = user(&national, &national_admin, "mof", "national", "100000").await;
+    check(report(&mof, &periods[0]).await, &own[0], "national");
+    let (status, disposition, _) = mof
+        .get_file(&format!("/api/v1/reports/summary.xlsx?group=node&from={}&to={}", periods[0].0, periods[0].1))
+        .await;
+    assert_eq!((status, disposition.contains(".xlsx")), (StatusCode::OK, true));
 }

@@ -147,17 +147,17 @@ fn table() -> Vec<Route> {
         route(
             Method::GET,
             "/api/v1/reports/summary",
-            Only(&[Clerk, Reviewer, OtherClerk, Authority, OtherAuthority, Province]),
+            Only(&[Clerk, Reviewer, OtherClerk, Authority, OtherAuthority, Province, National]),
         ),
         route(
             Method::GET,
             "/api/v1/reports/summary.xlsx",
-            Only(&[Clerk, Reviewer, OtherClerk, Authority, OtherAuthority, Province]),
+            Only(&[Clerk, Reviewer, OtherClerk, Authority, OtherAuthority, Province, National]),
         ),
         route(
             Method::GET,
             "/api/v1/reports/late-units",
-            Only(&[Clerk, Reviewer, OtherClerk, Authority, OtherAuthority, Province]),
+            Only(&[Clerk, Reviewer, OtherClerk, Authority, OtherAuthority, Province, National]),
         ),
         route(
             Method::GET,

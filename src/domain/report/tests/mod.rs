@@ -105,7 +105,6 @@ fn the_groups_add_up_to_the_total_and_each_record_counts_once() {
         [("c2".to_owned(), CardFlags { no_photos: true, incomplete_location: true })].into();
     let period = Period::new("2026-01-01", "2026-12-31").unwrap();
     let inputs = Inputs {
-        period: &period,
         today: "2026-11-27",
         stale_days: 180,
         units: &units,
@@ -116,7 +115,7 @@ fn the_groups_add_up_to_the_total_and_each_record_counts_once() {
         interests: &[],
         budget: &[],
     };
-    let (rows, total) = summarize(&inputs, Grouping::Unit, |c| c.to_owned());
+    let (rows, total) = summarize(&inputs, &period, Grouping::Unit, |c| c.to_owned());
     assert_eq!(rows.iter().map(|r| r.key.as_str()).collect::<Vec<_>>(), ["u1", "u2", "u3"]);
     let u1 = &rows[0];
     assert_eq!(
@@ -127,18 +126,22 @@ fn the_groups_add_up_to_the_total_and_each_record_counts_once() {
     assert_eq!((u1.cards_without_photos, u1.cards_without_location), (1, 1));
     assert_eq!(rows[1].eligible_cards, 0, "a card in use is not for the warehouse");
     let u3 = &rows[2];
-    assert_eq!((u3.completed_transfers, u3.completed_shares), (1, 0), "only results inside the period");
-    assert_eq!((u3.completed_original_fen, u3.completed_net_fen), (10_000, 5_000), "one of three, rounded down");
+    assert_eq!((u3.flows.completed_transfers, u3.flows.completed_shares), (1, 0), "only results inside the period");
+    assert_eq!(
+        (u3.flows.completed_original_fen, u3.flows.completed_net_fen),
+        (10_000, 5_000),
+        "one of three, rounded down"
+    );
     assert_eq!(total.units, 3);
     assert_eq!(total.eligible_cards, rows.iter().map(|r| r.eligible_cards).sum::<u64>());
     assert_eq!(total.eligible_value_fen, 150_000 + 30_001, "the card of a unit outside the report is not counted");
 
-    let (by_department, department_total) = summarize(&inputs, Grouping::Department, |c| c.to_owned());
+    let (by_department, department_total) = summarize(&inputs, &period, Grouping::Department, |c| c.to_owned());
     assert_eq!(
         by_department.iter().map(|r| (r.key.as_str(), r.units)).collect::<Vec<_>>(),
         [("卫健局", 1), ("教育局", 2)]
     );
-    let (by_region, region_total) = summarize(&inputs, Grouping::Region, |c| format!("区{c}"));
+    let (by_region, region_total) = summarize(&inputs, &period, Grouping::Region, |c| format!("区{c}"));
     assert_eq!(by_region[0].name, "区210102");
     for other in [department_total, region_total] {
         assert_eq!(ReportRow { key: String::new(), ..other }, ReportRow { key: String::new(), ..total.clone() });
@@ -163,4 +166,84 @@ fn laggards_are_units_with_idle_assets_outside_the_warehouse_after_the_deadline(
         .map(|l| (l.unit_id.as_str(), l.unlisted_cards, l.unlisted_value_fen, l.listed_by_deadline))
         .collect();
     assert_eq!(shown, [("u2", 2, 120_000, false), ("u3", 1, 30_000, false)]);
+}
+
+#[test]
+fn a_node_report_gives_any_period_the_figures_the_node_counts_itself() {
+    let units = [unit("u1", "210102", "教育局"), unit("u2", "210103", "教育局")];
+    let mut cards = vec![card("c1", "u1", CardStatus::Idle, 100_000, 2), card("c2", "u2", CardStatus::Idle, 60_000, 1)];
+    cards[0].active_listing_id = Some("L1".into());
+    let result = |date: &str, quantity| ListingResult {
+        method: ResultMethod::Allocation,
+        receiver_name: "x".into(),
+        receiver_unit_id: None,
+        receiver_region: None,
+        receiver_budget_code: None,
+        date: date.into(),
+        quantity,
+        note: String::new(),
+        until: None,
+    };
+    let mut listings = vec![listing("L1", &cards[0], "210102", Mode::Share, State::Published)];
+    for (id, date, quantity) in [("L2", "2025-12-31", 1), ("L3", "2026-01-01", 2), ("L4", "2026-03-01", 1)] {
+        let mut done = listing(id, &cards[0], "210102", Mode::Transfer, State::Completed);
+        done.result = Some(result(date, quantity));
+        listings.push(done);
+    }
+    let inputs = Inputs {
+        today: "2026-11-27",
+        stale_days: 180,
+        units: &units,
+        cards: &cards,
+        flags: &HashMap::new(),
+        listings: &listings,
+        demands: &[],
+        interests: &[],
+        budget: &[],
+    };
+    let report = node_report(&inputs);
+    assert_eq!(
+        report.days.iter().map(|d| d.day.as_str()).collect::<Vec<_>>(),
+        ["2025-12-31", "2026-01-01", "2026-03-01"]
+    );
+    assert_eq!(report.now.flows, Flows::default(), "what holds now carries no flows");
+    for (from, to) in [
+        ("2000-01-01", "2026-11-27"),
+        ("2026-01-01", "2026-02-28"),
+        ("2026-03-01", "2026-03-01"),
+        ("2024-01-01", "2024-12-31"),
+    ] {
+        let period = Period::new(from, to).unwrap();
+        let (_, own) = summarize(&inputs, &period, Grouping::Node, |c| c.to_owned());
+        let carried = report.row(&period);
+        assert_eq!(
+            ReportRow { key: String::new(), name: String::new(), ..carried },
+            ReportRow { key: String::new(), name: String::new(), ..own },
+            "{from}..{to}"
+        );
+    }
+    let period = Period::new("2026-01-01", "2026-12-31").unwrap();
+    let two = report.row(&period);
+    assert_eq!((two.flows.completed_transfers, two.flows.completed_original_fen), (2, 100_000 + 50_000));
+
+    // 按节点: this node and what the nodes below reported; the total is their sum.
+    let below = NodeFigures {
+        node: "210200-1".into(),
+        node_name: "大连市财政局".into(),
+        kind: crate::domain::node::NodeKind::Local,
+        region: RegionCode::parse("210200").unwrap(),
+        as_of: "2026-11-26T08:00:00Z".into(),
+        figures: Default::default(),
+        report: Some(report.clone()),
+    };
+    let older = NodeFigures { node: "210300-1".into(), report: None, ..below.clone() };
+    let own = ReportRow { key: "210000-1".into(), name: "辽宁省财政厅".into(), units: 1, ..ReportRow::default() };
+    let (rows, total) = node_rows(own, &[below, older], &period);
+    assert_eq!(
+        rows.iter().map(|r| r.key.as_str()).collect::<Vec<_>>(),
+        ["210000-1", "210200-1"],
+        "a report without 统计报表 figures is left out"
+    );
+    assert_eq!((rows[1].region.as_deref(), rows[1].as_of.as_deref()), (Some("210200"), Some("2026-11-26T08:00:00Z")));
+    assert_eq!((total.units, total.flows.completed_transfers), (3, 2));
 }
