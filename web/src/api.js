@@ -179,10 +179,11 @@ export function upload(path, file, { query, field = 'file', onProgress, onSent, 
 /**
  * GET a file (e.g. an .xlsx template) and hand it to the browser as a download.
  * `{ method: 'POST', body }` posts JSON (with the CSRF token) instead, e.g. a
- * bundle export. `onProgress(received, total)` runs while the bytes come in
- * (`total` null when the server does not say). Resolves to the saved file's name.
+ * bundle export. `query` as for `request` (e.g. a report's period). `onProgress(received, total)`
+ * runs while the bytes come in (`total` null when the server does not say). Resolves to the
+ * saved file's name.
  */
-export async function download(path, fallbackName, { method = 'GET', body, onProgress } = {}) {
+export async function download(path, fallbackName, { method = 'GET', body, query, onProgress } = {}) {
   const init = { method, credentials: 'same-origin', headers: {} }
   if (body !== undefined) {
     init.headers['Content-Type'] = 'application/json'
@@ -191,7 +192,7 @@ export async function download(path, fallbackName, { method = 'GET', body, onPro
   if (UNSAFE.has(method) && session.csrf) init.headers['X-CSRF-Token'] = session.csrf
   let res
   try {
-    res = await fetch(BASE + path, init)
+    res = await fetch(BASE + path + queryString(query), init)
   } catch {
     showError('无法连接服务器，请确认本系统程序仍在运行。', 0)
     return

@@ -375,6 +375,11 @@ export function formatFen(fen) {
   return `${neg ? '-' : ''}${yuan}.${cents}`
 }
 
+/** A count with thousands separators: 123456 → "123,456" (null → "0"). */
+export function formatCount(n) {
+  return String(n ?? 0).replace(/\B(?=(\d{3})+(?!\d))/g, ',')
+}
+
 /**
  * "1,234.56" / "1234.5" / "¥ 12" (yuan as typed) → integer fen, by string
  * arithmetic, or null when it is not an amount with at most two decimals.

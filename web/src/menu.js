@@ -279,6 +279,16 @@ export const MENU_ITEMS = [
     component: () => import('./views/ApprovalsView.vue'),
   },
   {
+    // 统计报表 (绩效考核, 国有资产报告): the period's figures per unit / 主管部门 / 地区 / 节点, .xlsx, 未按期入仓单位.
+    group: 'reports',
+    name: 'reports-summary',
+    title: '统计报表',
+    path: '/reports',
+    permission: 'reports.read',
+    test: 'reports-summary',
+    component: () => import('./views/ReportsView.vue'),
+  },
+  {
     group: 'system',
     name: 'units',
     title: '单位管理',
