@@ -363,7 +363,8 @@ impl AssetCard {
     }
 }
 
-fn not_in_listing(card: &AssetCard) -> Result<(), DomainError> {
+/// Refuses a change to a card that is in the warehouse.
+pub fn not_in_listing(card: &AssetCard) -> Result<(), DomainError> {
     match &card.active_listing_id {
         Some(listing) => Err(DomainError::Conflict {
             message: format!(
@@ -559,48 +560,59 @@ impl Split {
     pub fn apply(
         &self,
         card: &AssetCard,
-        mut next_id: impl FnMut() -> String,
+        next_id: impl FnMut() -> String,
         now: &str,
     ) -> Result<Vec<AssetCard>, DomainError> {
         not_in_listing(card)?;
-        if self.parts.len() < 2 {
-            return Err(DomainError::invalid("拆分至少要分成两张卡片"));
-        }
-        if self.parts.iter().any(|p| p.quantity == 0) {
-            return Err(DomainError::invalid("每张拆分后的卡片数量至少为 1"));
-        }
-        let total: u64 = self.parts.iter().map(|p| u64::from(p.quantity)).sum();
-        if total != u64::from(card.quantity) {
-            return Err(DomainError::invalid(format!("拆分后数量合计 {total} 与原卡片数量 {} 不符", card.quantity)));
-        }
-        let weights: Vec<u32> = self.parts.iter().map(|p| p.quantity).collect();
-        let originals = apportion(card.original_value_fen, &weights);
-        let nets = apportion(card.net_value_fen, &weights);
-        Ok(self
-            .parts
-            .iter()
-            .enumerate()
-            .map(|(i, part)| {
-                let mut piece = card.clone();
-                if i > 0 {
-                    piece.id = next_id();
-                    piece.asset_code = format!("{}-{}", card.asset_code, i + 1);
-                    piece.parent_id = Some(card.id.clone());
-                    piece.created_at = now.to_owned();
-                }
-                piece.quantity = part.quantity;
-                piece.status = part.status;
-                piece.shared = part.shared;
-                piece.original_value_fen = originals[i];
-                piece.net_value_fen = nets[i].min(originals[i]);
-                if part.status != CardStatus::Leased {
-                    piece.lease_end_on = None;
-                }
-                piece.updated_at = now.to_owned();
-                piece
-            })
-            .collect())
+        split_parts(card, &self.parts, next_id, now)
     }
+}
+
+/// The parts of a split as cards (the rules of [`Split::apply`] but for the card's listing: a
+/// partial 无偿调拨 splits the card it records). The parts after the first leave any listing.
+pub fn split_parts(
+    card: &AssetCard,
+    parts: &[SplitPart],
+    mut next_id: impl FnMut() -> String,
+    now: &str,
+) -> Result<Vec<AssetCard>, DomainError> {
+    if parts.len() < 2 {
+        return Err(DomainError::invalid("拆分至少要分成两张卡片"));
+    }
+    if parts.iter().any(|p| p.quantity == 0) {
+        return Err(DomainError::invalid("每张拆分后的卡片数量至少为 1"));
+    }
+    let total: u64 = parts.iter().map(|p| u64::from(p.quantity)).sum();
+    if total != u64::from(card.quantity) {
+        return Err(DomainError::invalid(format!("拆分后数量合计 {total} 与原卡片数量 {} 不符", card.quantity)));
+    }
+    let weights: Vec<u32> = parts.iter().map(|p| p.quantity).collect();
+    let originals = apportion(card.original_value_fen, &weights);
+    let nets = apportion(card.net_value_fen, &weights);
+    Ok(parts
+        .iter()
+        .enumerate()
+        .map(|(i, part)| {
+            let mut piece = card.clone();
+            if i > 0 {
+                piece.id = next_id();
+                piece.asset_code = format!("{}-{}", card.asset_code, i + 1);
+                piece.parent_id = Some(card.id.clone());
+                piece.active_listing_id = None;
+                piece.created_at = now.to_owned();
+            }
+            piece.quantity = part.quantity;
+            piece.status = part.status;
+            piece.shared = part.shared;
+            piece.original_value_fen = originals[i];
+            piece.net_value_fen = nets[i].min(originals[i]);
+            if part.status != CardStatus::Leased {
+                piece.lease_end_on = None;
+            }
+            piece.updated_at = now.to_owned();
+            piece
+        })
+        .collect())
 }
 
 /// The code prefix a category filter means: `A05010000` (家具) covers every code starting

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::DomainError;
-use super::listing::{Actor, Listing, Refusal, State};
+use super::listing::{Actor, Listing, Origin, Refusal, State};
 use super::user::Role;
 
 /// Default days an accepted interest holds the listing without a result (洽谈期限).
@@ -79,6 +79,10 @@ pub struct Interest {
     pub reason: Option<String>,
     /// The last day of the hold, `YYYY-MM-DD` (accepted interests).
     pub hold_until: Option<String>,
+    /// Where an interest registered at another node comes from (its unit's node and name); none
+    /// for this node's own units' interests.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin: Option<Origin>,
 }
 
 /// The hold an accepted interest puts on its listing (洽谈中).
@@ -181,16 +185,14 @@ impl InterestFields {
 }
 
 /// Whether `actor` may register an interest in `listing` at all (a clerk of another unit, on a
-/// published listing of this node); gives the actor's unit.
+/// published listing of this node or of another node, where the interest travels by bundle);
+/// gives the actor's unit.
 pub fn may_register(listing: &Listing, actor: &Actor) -> Result<String, Refusal> {
     let Some(unit_id) = actor.unit_id.clone().filter(|_| actor.role == Role::Clerk) else {
         return Err(Refusal::NotAllowed("只有单位经办岗可以登记调剂意向".to_owned()));
     };
     if unit_id == listing.unit_id {
         return Err(Refusal::Invalid("不能对本单位的资产登记调剂意向".to_owned()));
-    }
-    if listing.origin.is_some() {
-        return Err(Refusal::Invalid("该资产由其他节点发布，请按页面上的联系人和电话直接联系资产所属单位".to_owned()));
     }
     if listing.state != State::Published {
         return Err(Refusal::WrongState {
@@ -240,6 +242,7 @@ pub fn register(
         decided_at: None,
         reason: None,
         hold_until: None,
+        origin: None,
     })
 }
 

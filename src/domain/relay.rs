@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 
 use super::card::AssetCard;
 use super::demand::{Demand, DemandState};
-use super::interest::Hold;
+use super::interest::{Hold, Interest, InterestState};
 use super::listing::{Listing, ListingResult, NationalState, Origin, Scope};
 use super::node::NodeKind;
 use super::peer::{Peer, PeerRole};
@@ -27,6 +27,8 @@ use super::region::RegionCode;
 pub const LISTING: &str = "listing";
 /// Event kind of a demand snapshot.
 pub const DEMAND: &str = "demand";
+/// Event kind of an interest (意向登记) in a listing of another node.
+pub const INTEREST: &str = "interest";
 
 /// A listing as it travels: the listing with ids of the form `id@node`, its provenance, and the
 /// card's shareable facts.
@@ -43,6 +45,14 @@ pub struct SharedListing {
 pub struct SharedDemand {
     /// The demand (ids of the form `id@node`).
     pub demand: Demand,
+}
+
+/// An interest as it travels between the interested unit's node and the listing's node: ids of
+/// the form `id@node`, the interested unit's node and name in `origin`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SharedInterest {
+    /// The interest.
+    pub interest: Interest,
 }
 
 /// The id an item of node `node` carries outside it.
@@ -96,7 +106,8 @@ fn outgoing_origin(origin: Option<&Origin>, node: &str, node_name: &str, unit_na
 pub fn outgoing_listing(listing: &Listing, node: &str, node_name: &str, unit_name: &str) -> Listing {
     let origin = Some(outgoing_origin(listing.origin.as_ref(), node, node_name, unit_name));
     if listing.origin.is_some() {
-        return Listing { origin, sent_to: Vec::new(), ..listing.clone() };
+        let hold = listing.hold.clone().map(|h| outgoing_hold(h, node));
+        return Listing { origin, hold, sent_to: Vec::new(), ..listing.clone() };
     }
     Listing {
         id: wire_id(&listing.id, node),
@@ -106,15 +117,119 @@ pub fn outgoing_listing(listing: &Listing, node: &str, node_name: &str, unit_nam
         // at home; the province's own 驳回 reason travels on its copy.
         reason: None,
         result: listing.result.clone().map(|r| ListingResult { receiver_unit_id: None, ..r }),
-        // 洽谈中 travels, so the other nodes' plazas take it off too; its ids become wire ids.
-        hold: listing.hold.clone().map(|h| Hold {
-            interest_id: wire_id(&h.interest_id, node),
-            unit_id: wire_id(&h.unit_id, node),
-            ..h
-        }),
+        // 洽谈中 travels, so the other nodes' plazas take it off too.
+        hold: listing.hold.clone().map(|h| outgoing_hold(h, node)),
         origin,
         sent_to: Vec::new(),
         ..listing.clone()
+    }
+}
+
+/// A hold as it travels: the interest and unit it is held for by their outside ids (those of
+/// this node's own units get this node's suffix; those of other nodes' units have theirs).
+fn outgoing_hold(hold: Hold, node: &str) -> Hold {
+    let outside = |id: String| if id.contains('@') { id } else { wire_id(&id, node) };
+    Hold { interest_id: outside(hold.interest_id), unit_id: outside(hold.unit_id), ..hold }
+}
+
+/// A hold as this node keeps it: held for one of its own units, by that unit's own ids.
+pub fn incoming_hold(hold: Hold, me: &str) -> Hold {
+    let inside = |id: String| own_id(&id, me).map(str::to_owned).unwrap_or(id);
+    Hold { interest_id: inside(hold.interest_id), unit_id: inside(hold.unit_id), ..hold }
+}
+
+/// Whether every id of a hold is an outside id (one `@`).
+pub fn hold_ids_valid(hold: &Hold) -> bool {
+    [&hold.interest_id, &hold.unit_id].iter().all(|id| id.matches('@').count() == 1 && !id.starts_with('@'))
+}
+
+/// An interest as it travels from this node: its own unit's (ids made outside ids, this node in
+/// its origin), one in a listing of this node (the listing's ids made outside ids), or one it
+/// relays (as received, without this node's bookkeeping).
+pub fn outgoing_interest(interest: &Interest, node: &str, node_name: &str, unit_name: &str) -> Interest {
+    let mut out = interest.clone();
+    match &interest.origin {
+        None => {
+            out.id = wire_id(&interest.id, node);
+            out.unit_id = wire_id(&interest.unit_id, node);
+            out.origin = Some(outgoing_origin(None, node, node_name, unit_name));
+        }
+        Some(origin) => {
+            out.origin = Some(Origin { via: String::new(), received_at: String::new(), ..origin.clone() });
+        }
+    }
+    if !out.listing_id.contains('@') {
+        out.listing_id = wire_id(&interest.listing_id, node);
+        out.listing_unit_id = wire_id(&interest.listing_unit_id, node);
+    }
+    out
+}
+
+/// The peers an interest that changed goes to: toward the listing's node (`listing_via`, the peer
+/// the listing came from) and toward the interested unit's node (`interest_via`), never back to
+/// the peer the change came from.
+pub fn interest_recipients(listing_via: Option<&str>, interest_via: Option<&str>, from: Option<&str>) -> Vec<String> {
+    let mut to: Vec<String> = [listing_via, interest_via]
+        .into_iter()
+        .flatten()
+        .filter(|p| !p.is_empty() && Some(*p) != from)
+        .map(str::to_owned)
+        .collect();
+    to.dedup();
+    to
+}
+
+/// Who is speaking in an interest that arrives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InterestSide {
+    /// The interested unit (registers, withdraws): it came from the interest's direction.
+    Interested,
+    /// The offering unit (accepts, declines, completes): it came from the listing's direction.
+    Offering,
+}
+
+/// Merges an interest that arrived from `side` into what this node has: the interested unit's
+/// word counts for registering and withdrawing, the offering unit's for accepting, declining and
+/// completing; a withdrawal stands against a later decision that crossed it. `None` when nothing
+/// changes; why not, when the interest cannot be taken over.
+pub fn merge_interest(
+    existing: Option<&Interest>,
+    incoming: Interest,
+    side: InterestSide,
+) -> Result<Option<Interest>, String> {
+    use InterestState::*;
+    match (side, existing) {
+        (InterestSide::Interested, None) if incoming.state == Open => Ok(Some(incoming)),
+        (InterestSide::Interested, None) => Ok(None),
+        (InterestSide::Interested, Some(old)) => {
+            if incoming.state == Withdrawn && matches!(old.state, Open | Accepted) {
+                Ok(Some(Interest {
+                    state: Withdrawn,
+                    decided_at: incoming.decided_at,
+                    origin: old.origin.clone(),
+                    ..old.clone()
+                }))
+            } else {
+                Ok(None)
+            }
+        }
+        (InterestSide::Offering, None) => Err(format!("{}：本节点没有该调剂意向", incoming.id)),
+        (InterestSide::Offering, Some(old)) => {
+            let decided = matches!(incoming.state, Accepted | Declined | Completed);
+            if !decided
+                || old.state == Withdrawn
+                || (old.state, &old.decided_at) == (incoming.state, &incoming.decided_at)
+            {
+                return Ok(None);
+            }
+            Ok(Some(Interest {
+                state: incoming.state,
+                decided_at: incoming.decided_at,
+                reason: incoming.reason,
+                hold_until: incoming.hold_until,
+                ..old.clone()
+            }))
+        }
     }
 }
 

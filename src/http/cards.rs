@@ -378,51 +378,9 @@ async fn split_card(
             let card =
                 store::cards::get(tx, &card.id)?.ok_or_else(|| DomainError::NotFound("资产卡片不存在".to_owned()))?;
             let now = clock::now_rfc3339();
-            let mut ids = Vec::new();
-            for _ in 1..body.parts.len() {
-                ids.push(tx.next_id("c")?);
-            }
-            let mut ids = ids.into_iter();
-            let mut parts = body.apply(&card, || ids.next().unwrap_or_default(), &now)?;
-            // `资产编号-2` may be taken (an earlier split, a ledger code): use the next free suffix.
-            let mut suffix = 2;
-            for part in parts.iter_mut().skip(1) {
-                loop {
-                    let code = format!("{}-{suffix}", card.asset_code);
-                    suffix += 1;
-                    if store::cards::by_code(tx, &card.unit_id, &code)?.is_none() {
-                        part.asset_code = code;
-                        break;
-                    }
-                }
-            }
+            crate::domain::card::not_in_listing(&card)?;
+            let parts = store::cards::split(tx, &card, &body.parts, &ctx.user.username, &now)?;
             let codes: Vec<String> = parts.iter().map(|p| format!("{}（数量 {}）", p.asset_code, p.quantity)).collect();
-            for (i, part) in parts.iter().enumerate() {
-                if i == 0 {
-                    store::cards::update(tx, part)?;
-                } else {
-                    store::cards::insert(tx, part)?;
-                }
-                let (before, after) = if i == 0 {
-                    (format!("数量 {}", card.quantity), format!("拆分为 {}", codes.join("、")))
-                } else {
-                    (format!("由 {} 拆分", card.asset_code), format!("数量 {}", part.quantity))
-                };
-                let entry = HistoryEntry {
-                    at: now.clone(),
-                    username: ctx.user.username.clone(),
-                    field: "拆分".to_owned(),
-                    before,
-                    after,
-                    note: format!(
-                        "原值 {} 元，净值 {} 元",
-                        crate::domain::card::yuan(part.original_value_fen),
-                        crate::domain::card::yuan(part.net_value_fen)
-                    ),
-                    source: HistorySource::Split,
-                };
-                store::cards::record(tx, &part.id, [entry])?;
-            }
             let summary = format!("资产卡片 {} {} 拆分为 {}", card.asset_code, card.name, codes.join("、"));
             Ok((
                 parts,

@@ -123,9 +123,15 @@ fn views(store: &Store, interests: &[Interest]) -> Result<Vec<InterestView>, Api
                     asset_name: card.as_ref().map(|c| c.name.clone()).unwrap_or_default(),
                     asset_code: card.as_ref().map(|c| c.asset_code.clone()).unwrap_or_default(),
                     listing_unit_id: i.listing_unit_id.clone(),
-                    listing_unit_name: unit_name(r, &mut units, &i.listing_unit_id)?,
+                    listing_unit_name: match listing.and_then(|l| l.origin.as_ref()) {
+                        Some(origin) => origin.unit_name.clone(),
+                        None => unit_name(r, &mut units, &i.listing_unit_id)?,
+                    },
                     unit_id: i.unit_id.clone(),
-                    unit_name: unit_name(r, &mut units, &i.unit_id)?,
+                    unit_name: match &i.origin {
+                        Some(origin) => format!("{}（{}）", origin.unit_name, origin.node_name),
+                        None => unit_name(r, &mut units, &i.unit_id)?,
+                    },
                     quantity: i.quantity,
                     purpose: i.purpose.clone(),
                     contact_name: i.contact_name.clone(),

@@ -153,6 +153,16 @@ pub fn viewer_of(store: &Store, user: &User) -> Result<Viewer, ApiError> {
     Ok(Viewer { role: user.role, unit_id: user.unit_id.clone(), region: user.region.clone(), department })
 }
 
+/// The name of the unit a listing is held for: one of this node's, or one of another node's by
+/// the name its interest travelled with.
+fn held_for(r: &impl store::Read, hold: &crate::domain::interest::Hold) -> store::Result<String> {
+    if let Some(unit) = store::units::get(r, &hold.unit_id)? {
+        return Ok(unit.name);
+    }
+    let origin = store::interests::get(r, &hold.interest_id)?.and_then(|i| i.origin);
+    Ok(origin.map(|o| o.unit_name).unwrap_or_default())
+}
+
 /// Views of many listings at once.
 pub fn views(store: &Store, user: &User, listings: &[Listing]) -> Result<Vec<ListingView>, ApiError> {
     let mut unit_ids: Vec<String> = listings.iter().map(|l| l.unit_id.clone()).collect();
@@ -191,9 +201,7 @@ pub fn views(store: &Store, user: &User, listings: &[Listing]) -> Result<Vec<Lis
                     let insider = user.unit_id.as_deref().is_some_and(|u| u == l.unit_id || u == h.unit_id);
                     let own = user.unit_id.as_deref() == Some(l.unit_id.as_str());
                     let unit_name = match insider {
-                        true => {
-                            Some(store.read(|r| store::units::get(r, &h.unit_id))?.map(|u| u.name).unwrap_or_default())
-                        }
+                        true => Some(store.read(|r| held_for(r, h))?),
                         false => None,
                     };
                     Some(HoldView {

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::domain::DomainError;
-use crate::domain::card::{AssetCard, FieldChange};
+use crate::domain::card::{AssetCard, FieldChange, SplitPart, split_parts, yuan};
 
 use super::tables::{CARD_CODES, CARD_HISTORY, CARDS, PHOTOS};
 use super::{Read, Result, Rx, Tx};
@@ -143,4 +143,52 @@ pub fn put_photo(tx: &Tx, hash: &str, bytes: &[u8]) -> Result<()> {
 /// A photo's bytes by content hash.
 pub fn photo(r: &Rx, hash: &str) -> Result<Option<Vec<u8>>> {
     Ok(r.raw().open_table(PHOTOS)?.get(hash)?.map(|v| v.value().to_vec()))
+}
+
+/// Splits a card into `parts` (values apportioned exactly, `domain::card::split_parts`): the first
+/// keeps its id and code, the others get new ids and the next free `资产编号-2`, `-3` …; each
+/// part's history says so. Returns the parts as written.
+pub fn split(tx: &Tx, card: &AssetCard, parts: &[SplitPart], username: &str, now: &str) -> Result<Vec<AssetCard>> {
+    let mut ids = Vec::new();
+    for _ in 1..parts.len() {
+        ids.push(tx.next_id("c")?);
+    }
+    let mut ids = ids.into_iter();
+    let mut pieces = split_parts(card, parts, || ids.next().unwrap_or_default(), now)?;
+    // `资产编号-2` may be taken (an earlier split, a ledger code): use the next free suffix.
+    let mut suffix = 2;
+    for piece in pieces.iter_mut().skip(1) {
+        loop {
+            let code = format!("{}-{suffix}", card.asset_code);
+            suffix += 1;
+            if by_code(tx, &card.unit_id, &code)?.is_none() {
+                piece.asset_code = code;
+                break;
+            }
+        }
+    }
+    let codes: Vec<String> = pieces.iter().map(|p| format!("{}（数量 {}）", p.asset_code, p.quantity)).collect();
+    for (i, piece) in pieces.iter().enumerate() {
+        if i == 0 {
+            update(tx, piece)?;
+        } else {
+            insert(tx, piece)?;
+        }
+        let (before, after) = if i == 0 {
+            (format!("数量 {}", card.quantity), format!("拆分为 {}", codes.join("、")))
+        } else {
+            (format!("由 {} 拆分", card.asset_code), format!("数量 {}", piece.quantity))
+        };
+        let entry = HistoryEntry {
+            at: now.to_owned(),
+            username: username.to_owned(),
+            field: "拆分".to_owned(),
+            before,
+            after,
+            note: format!("原值 {} 元，净值 {} 元", yuan(piece.original_value_fen), yuan(piece.net_value_fen)),
+            source: HistorySource::Split,
+        };
+        record(tx, &piece.id, [entry])?;
+    }
+    Ok(pieces)
 }

@@ -14,6 +14,14 @@ pub fn get(r: &impl Read, id: &str) -> Result<Option<Interest>> {
     r.get(INTERESTS, id)
 }
 
+/// Stores an interest, and sends it to the peers that must learn of it (an interest in a listing
+/// of another node travels to that node, and its decision back); `from` is the peer the change
+/// came from, if it came from one.
+pub fn put_from(tx: &Tx, interest: &Interest, from: Option<&str>) -> Result<()> {
+    super::relay::interest_changed(tx, interest, from)?;
+    tx.put(INTERESTS, &interest.id, interest)
+}
+
 /// Every interest.
 pub fn all(r: &impl Read) -> Result<Vec<Interest>> {
     r.scan(INTERESTS)
@@ -69,7 +77,7 @@ pub fn register(
     let existing = of_listing(tx, listing_id)?;
     let id = tx.next_id("I")?;
     let created = interest::register(id, &listing, actor, fields, &existing, now).map_err(DomainError::from)?;
-    tx.put(INTERESTS, &created.id, &created)?;
+    put_from(tx, &created, None)?;
     let summary = format!(
         "登记调剂意向：{} {}（{}），拟调入 {} 件，用途：{}（{}）",
         card.asset_code, card.name, listing.id, created.quantity, created.purpose, created.id
@@ -94,7 +102,7 @@ pub fn act(tx: &Tx, id: &str, actor: &Actor, action: &InterestAction, now: &str)
     }
     let listing = listing_of(tx, &current.listing_id)?;
     let (next, listing_next) = interest::act(&current, &listing, actor, action, now).map_err(DomainError::from)?;
-    tx.put(INTERESTS, &next.id, &next)?;
+    put_from(tx, &next, None)?;
     if listing_next != listing {
         super::listings::put(tx, &listing_next)?;
     }
@@ -114,14 +122,21 @@ pub fn act(tx: &Tx, id: &str, actor: &Actor, action: &InterestAction, now: &str)
 }
 
 /// Called when a result is recorded: the interest the listing was held for is completed when the
-/// result names its unit as the receiver.
+/// result names its unit as the receiver (a unit of another node by its name).
 pub fn complete_held(tx: &Tx, before: &Listing, after: &Listing, now: &str) -> Result<()> {
     let (Some(hold), Some(result)) = (&before.hold, &after.result) else { return Ok(()) };
-    if after.state != listing::State::Completed || result.receiver_unit_id.as_deref() != Some(hold.unit_id.as_str()) {
+    if after.state != listing::State::Completed {
         return Ok(());
     }
-    if let Some(held) = get(tx, &hold.interest_id)?.filter(|i| i.state == interest::InterestState::Accepted) {
-        tx.put(INTERESTS, &held.id, &interest::completed_by_result(&held, now))?;
+    let Some(held) = get(tx, &hold.interest_id)?.filter(|i| i.state == interest::InterestState::Accepted) else {
+        return Ok(());
+    };
+    let receives = match &held.origin {
+        None => result.receiver_unit_id.as_deref() == Some(hold.unit_id.as_str()),
+        Some(origin) => result.receiver_unit_id.is_none() && result.receiver_name.trim() == origin.unit_name,
+    };
+    if receives {
+        put_from(tx, &interest::completed_by_result(&held, now), None)?;
     }
     Ok(())
 }

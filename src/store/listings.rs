@@ -4,7 +4,7 @@
 
 use crate::domain::DomainError;
 use crate::domain::audit::AuditEntry;
-use crate::domain::card::AssetCard;
+use crate::domain::card::{AssetCard, SplitPart};
 use crate::domain::listing::{self, Actor, Listing, ListingAction, ListingResult, ResultMethod, State};
 
 use super::cards::{self, HistoryEntry, HistorySource};
@@ -194,6 +194,13 @@ pub fn act_from(
                     };
                     match result.method {
                         ResultMethod::Allocation => {
+                            // Part of the card handed over: the card is split, the part handed
+                            // over leaves the ledger and the rest stays in it, out of the warehouse.
+                            if result.quantity < card.quantity && current.origin.is_none() {
+                                let part = |quantity| SplitPart { quantity, status: card.status, shared: card.shared };
+                                let parts = [part(result.quantity), part(card.quantity - result.quantity)];
+                                card = cards::split(tx, &card, &parts, username, now)?.swap_remove(0);
+                            }
                             card.transferred_to = Some(format!("{}（入仓单 {id}）", result.receiver_name));
                             card.transferred_listing_id = Some(id.to_owned());
                         }

@@ -7,10 +7,11 @@ use crate::domain::audit::Actor as AuditActor;
 use crate::domain::card::AssetCard;
 use crate::domain::demand::Demand;
 use crate::domain::figures::{self, Figures, NodeFigures};
+use crate::domain::interest::Interest;
 use crate::domain::listing::{self, Listing, ListingAction, Origin};
 use crate::domain::node::Node;
 use crate::domain::peer::{Peer, PeerRole};
-use crate::domain::relay::{self, SharedDemand, SharedListing};
+use crate::domain::relay::{self, SharedDemand, SharedInterest, SharedListing};
 use crate::domain::report::NodeReport;
 use crate::domain::user::Role;
 use crate::federation::bundle::Event;
@@ -135,6 +136,32 @@ pub fn demand_changed(tx: &Tx, old: Option<&Demand>, next: &mut Demand, from: Op
     Ok(())
 }
 
+/// Called before an interest is written: appends it to the channels toward the listing's node and
+/// toward the interested unit's node (whichever of them is not this node), except the peer the
+/// change came from.
+pub fn interest_changed(tx: &Tx, next: &Interest, from: Option<&str>) -> Result<()> {
+    let Some((me, peers)) = context(tx)? else { return Ok(()) };
+    let Some(listing) = super::listings::get(tx, &next.listing_id)? else { return Ok(()) };
+    let listing_via = listing.origin.as_ref().map(|o| o.via.as_str());
+    let interest_via = next.origin.as_ref().map(|o| o.via.as_str());
+    let to: Vec<String> = relay::interest_recipients(listing_via, interest_via, from)
+        .into_iter()
+        .filter(|p| peers.iter().any(|peer| &peer.node_id == p))
+        .collect();
+    if to.is_empty() {
+        return Ok(());
+    }
+    let unit = unit_name_of(tx, next.origin.as_ref(), &next.unit_id)?;
+    let interest = relay::outgoing_interest(next, &me.node_id, &me.name, &unit);
+    let body = serde_json::to_value(SharedInterest { interest })
+        .map_err(|e| DomainError::invalid(format!("无法编码调剂意向：{e}")))?;
+    let at = next.decided_at.as_deref().unwrap_or(&next.created_at);
+    for peer in to {
+        exchange::append(tx, &peer, relay::INTEREST, body.clone(), at)?;
+    }
+    Ok(())
+}
+
 /// Applies one imported event from `peer` inside the import's transaction. Returns why the event
 /// was not taken over when it was not (it still counts as received, so one bad item cannot block
 /// the channel).
@@ -148,6 +175,10 @@ pub fn apply(tx: &Tx, peer: &Peer, event: &Event) -> Result<Option<String>> {
         relay::DEMAND => match serde_json::from_value::<SharedDemand>(event.body.clone()) {
             Ok(shared) => apply_demand(tx, &me, peer, shared.demand),
             Err(e) => Ok(Some(format!("第 {} 条事件无法识别为需求：{e}", event.seq))),
+        },
+        relay::INTEREST => match serde_json::from_value::<SharedInterest>(event.body.clone()) {
+            Ok(shared) => apply_interest(tx, &me, peer, shared.interest),
+            Err(e) => Ok(Some(format!("第 {} 条事件无法识别为调剂意向：{e}", event.seq))),
         },
         figures::FIGURES => match serde_json::from_value::<NodeFigures>(event.body.clone()) {
             Ok(reported) => apply_figures(tx, peer, reported),
@@ -164,15 +195,15 @@ fn apply_listing(tx: &Tx, me: &Node, peer: &Peer, shared: SharedListing, at: &st
     }
     let existing = super::listings::get(tx, &incoming.id)?;
     let existing_via = existing.as_ref().and_then(|l| l.origin.as_ref()).map(|o| o.via.as_str());
-    let mut ids = vec![
+    let ids = [
         incoming.id.as_str(),
         incoming.unit_id.as_str(),
         incoming.card_id.as_str(),
         shared.card.id.as_str(),
         shared.card.unit_id.as_str(),
     ];
-    if let Some(hold) = &incoming.hold {
-        ids.extend([hold.interest_id.as_str(), hold.unit_id.as_str()]);
+    if incoming.hold.as_ref().is_some_and(|h| !relay::hold_ids_valid(h)) {
+        return Ok(Some(format!("{}：洽谈中的意向编号无效，已跳过", incoming.id)));
     }
     if let Err(why) =
         relay::check_received(me.kind, peer, &ids, &incoming.unit_region, incoming.origin.as_ref(), existing_via)
@@ -187,6 +218,7 @@ fn apply_listing(tx: &Tx, me: &Node, peer: &Peer, shared: SharedListing, at: &st
     }
     let decides = me.kind == crate::domain::node::NodeKind::Province && peer.role == PeerRole::Child;
     let mut merged = relay::merge_listing(existing.as_ref(), incoming, decides);
+    merged.hold = merged.hold.map(|h| relay::incoming_hold(h, &me.node_id));
     if let Some(origin) = merged.origin.as_mut() {
         origin.via = peer.node_id.clone();
         origin.received_at = crate::domain::clock::now_rfc3339();
@@ -229,6 +261,89 @@ fn apply_decision(tx: &Tx, peer: &Peer, own: &str, incoming: &Listing, at: &str)
             Ok(None)
         }
         Err(refusal) => Ok(Some(format!("{}：上级节点的审核结果未采用（{refusal:?}）", incoming.id))),
+    }
+}
+
+/// An interest arriving: this node's own unit's, with the offering unit's decision; one in a
+/// listing of this node, from the interested unit; or one this node relays between the two.
+fn apply_interest(tx: &Tx, me: &Node, peer: &Peer, incoming: Interest) -> Result<Option<String>> {
+    use relay::InterestSide;
+    let skipped = |why: &str| Ok(Some(format!("{}：{why}，已跳过", incoming.id)));
+    let from_listing_side = |listing: &Listing| listing.origin.as_ref().is_some_and(|o| o.via == peer.node_id);
+    // This node's own unit's interest, coming back with the decision.
+    if let Some(own) = relay::own_id(&incoming.id, &me.node_id) {
+        let Some(existing) = super::interests::get(tx, own)? else { return skipped("本节点没有该调剂意向") };
+        let listing = super::listings::get(tx, &existing.listing_id)?;
+        if !listing.as_ref().is_some_and(from_listing_side) {
+            return skipped("只能由资产所在方向的节点反馈调剂意向的处理结果");
+        }
+        let incoming =
+            Interest { id: existing.id.clone(), unit_id: existing.unit_id.clone(), origin: None, ..incoming };
+        return put_merged(tx, Some(&existing), incoming, InterestSide::Offering, peer);
+    }
+    let Some(origin) = incoming.origin.clone() else { return skipped("缺少来源节点") };
+    let ids = [incoming.id.as_str(), incoming.unit_id.as_str()];
+    if ids.iter().any(|i| relay::node_of(i) != Some(origin.node.as_str()) || i.matches('@').count() != 1) {
+        return skipped("编号与来源节点不符");
+    }
+    let existing = super::interests::get(tx, &incoming.id)?;
+    let existing_via = existing.as_ref().and_then(|i| i.origin.as_ref()).map(|o| o.via.clone());
+    // In a listing of this node, from the interested unit's direction.
+    if let Some(own_listing) = relay::own_id(&incoming.listing_id, &me.node_id) {
+        let Some(listing) = super::listings::get(tx, own_listing)?.filter(|l| l.origin.is_none()) else {
+            return skipped("本节点没有该入仓资产");
+        };
+        if relay::own_id(&incoming.listing_unit_id, &me.node_id) != Some(listing.unit_id.as_str()) {
+            return skipped("资产所属单位与本节点的记录不符");
+        }
+        if existing_via.as_deref().is_some_and(|via| via != peer.node_id) {
+            return skipped("该调剂意向只能由最初传来的节点更新");
+        }
+        let incoming = Interest {
+            listing_id: listing.id.clone(),
+            listing_unit_id: listing.unit_id.clone(),
+            origin: Some(Origin {
+                via: peer.node_id.clone(),
+                received_at: crate::domain::clock::now_rfc3339(),
+                ..origin
+            }),
+            ..incoming
+        };
+        return put_merged(tx, existing.as_ref(), incoming, InterestSide::Interested, peer);
+    }
+    // Relayed between the two nodes.
+    let Some(listing) = super::listings::get(tx, &incoming.listing_id)?.filter(|l| l.origin.is_some()) else {
+        return skipped("本节点没有该入仓资产");
+    };
+    let side = if from_listing_side(&listing) {
+        InterestSide::Offering
+    } else if existing_via.as_deref().is_none_or(|via| via == peer.node_id) {
+        InterestSide::Interested
+    } else {
+        return skipped("该调剂意向只能由最初传来的节点更新");
+    };
+    let via = existing_via.unwrap_or_else(|| peer.node_id.clone());
+    let incoming = Interest {
+        origin: Some(Origin { via, received_at: crate::domain::clock::now_rfc3339(), ..origin }),
+        ..incoming
+    };
+    put_merged(tx, existing.as_ref(), incoming, side, peer)
+}
+
+fn put_merged(
+    tx: &Tx,
+    existing: Option<&Interest>,
+    incoming: Interest,
+    side: relay::InterestSide,
+    peer: &Peer,
+) -> Result<Option<String>> {
+    match relay::merge_interest(existing, incoming, side) {
+        Ok(Some(merged)) => {
+            super::interests::put_from(tx, &merged, Some(&peer.node_id))?;
+            Ok(None)
+        }
+        Ok(None) => Ok(None),
+        Err(why) => Ok(Some(why)),
     }
 }
 

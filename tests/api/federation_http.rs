@@ -325,3 +325,105 @@ async fn three_data_folders_made_on_the_command_line_exchange_files_by_hand() {
     let (ok, out) = cli(&["bundle", "import", "--data", path(&c), from_national.to_str().unwrap()]);
     assert!(!ok && out.contains("未在本节点登记"), "{out}");
 }
+
+/// Issue 6 item 1 across nodes: 大连's clerk registers an interest in 沈阳's listing on the
+/// platform; it travels through the province to 沈阳, whose clerk accepts it (洽谈中 at both
+/// cities), records the result to 大连's unit by its name, and 大连 sees its interest completed —
+/// through files carried by hand only. A second interest withdrawn at 大连 is withdrawn at 沈阳.
+#[tokio::test]
+async fn an_interest_in_another_citys_listing_travels_by_bundle_to_its_result() {
+    let shenyang = spawn_app().await;
+    let dalian = spawn_node(NodeKind::Local, "210200").await;
+    let province = spawn_node(NodeKind::Province, "210000").await;
+    let (sy_admin, dl_admin, prov_admin) = (shenyang.admin().await, dalian.admin().await, province.admin().await);
+    register(&sy_admin, &province, "parent", "辽宁省财政厅").await;
+    register(&dl_admin, &province, "parent", "辽宁省财政厅").await;
+    register(&prov_admin, &shenyang, "child", "沈阳市财政局").await;
+    register(&prov_admin, &dalian, "child", "大连市财政局").await;
+
+    // 沈阳 offers two computers to the province's units; the province publishes them.
+    let u = unit(&shenyang, &sy_admin, "210102", "001001").await;
+    let authority = user(&shenyang, &sy_admin, "czj", "authority", "210100").await;
+    let mut ids = Vec::new();
+    for code in ["ZC1", "ZC2"] {
+        let id = listed(&u.clerk, entry(&idle_card(&u.clerk, code).await, true, "province", true)).await;
+        decide(&u.reviewer, &format!("/api/v1/listings/{id}/review"), "approve").await;
+        let (status, body) = authority
+            .post(
+                &format!("/api/v1/listings/{id}/authority-review"),
+                &json!({"decision": "approve", "scope": "province"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        ids.push(id);
+    }
+    import(&prov_admin, &export(&sy_admin, &province).await).await;
+    let czt = user(&province, &prov_admin, "czt", "province", "210000").await;
+    let sy_node = node_id(&shenyang).await;
+    for id in &ids {
+        let (status, body) = decide(&czt, &format!("/api/v1/listings/{id}@{sy_node}/submit-central"), "approve").await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+    }
+    import(&dl_admin, &export(&prov_admin, &dalian).await).await;
+
+    // 大连: a clerk registers interest in both from the platform copy.
+    let dl = unit(&dalian, &dl_admin, "210202", "003001").await;
+    let remote: Vec<String> = ids.iter().map(|id| format!("{id}@{sy_node}")).collect();
+    let (_, seen) = dl.clerk.get(&format!("/api/v1/listings/{}", remote[0])).await;
+    assert!(seen["actions"].as_array().unwrap().contains(&json!("interest")), "{seen}");
+    let body =
+        json!({"quantity": 1, "purpose": "新设办公室使用", "contact_name": "赵强", "contact_phone": "0411-8280001"});
+    let mut mine = Vec::new();
+    for id in &remote {
+        let (status, created) = dl.clerk.post(&format!("/api/v1/listings/{id}/interests"), &body).await;
+        assert_eq!(status, StatusCode::CREATED, "{created}");
+        mine.push(created["id"].as_str().unwrap().to_owned());
+    }
+    let (status, body) = dl.clerk.post(&format!("/api/v1/interests/{}/withdraw", mine[1]), &json!({})).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+
+    // Through the province to 沈阳: the queue shows 大连's unit.
+    import(&prov_admin, &export(&dl_admin, &province).await).await;
+    import(&sy_admin, &export(&prov_admin, &shenyang).await).await;
+    let queue = u.clerk.get(&format!("/api/v1/listings/{}/interests", ids[0])).await.1;
+    let item = &queue["items"][0];
+    assert_eq!((item["state"].as_str(), item["purpose"].as_str()), (Some("open"), Some("新设办公室使用")), "{queue}");
+    assert!(item["unit_name"].as_str().unwrap().contains("单位003001"), "{item}");
+    let withdrawn = u.clerk.get(&format!("/api/v1/listings/{}/interests", ids[1])).await.1;
+    assert_eq!(withdrawn["items"][0]["state"], "withdrawn", "{withdrawn}");
+    let interest_id = item["id"].as_str().unwrap().to_owned();
+    let (status, accepted) = u.clerk.post(&format!("/api/v1/interests/{interest_id}/accept"), &json!({})).await;
+    assert_eq!(status, StatusCode::OK, "{accepted}");
+
+    // Back to 大连: accepted, and the listing held for its unit.
+    import(&prov_admin, &export(&sy_admin, &province).await).await;
+    import(&dl_admin, &export(&prov_admin, &dalian).await).await;
+    let registered = dl.clerk.get("/api/v1/interests").await.1["registered"].clone();
+    let first = registered.as_array().unwrap().iter().find(|i| i["id"] == mine[0].as_str()).unwrap();
+    assert_eq!(first["state"], "accepted", "{registered}");
+    assert!(first["hold_until"].is_string());
+    let held = dl.clerk.get(&format!("/api/v1/listings/{}", remote[0])).await.1;
+    assert_eq!(held["hold"]["unit_name"], "单位003001", "held for 大连's unit: {held}");
+
+    // 沈阳 records the result to 大连's unit, by the name the hold shows.
+    let own = u.clerk.get(&format!("/api/v1/listings/{}", ids[0])).await.1;
+    let receiver = own["hold"]["unit_name"].as_str().unwrap().to_owned();
+    assert_eq!(receiver, "单位003001", "{own}");
+    let result = json!({"method": "allocation", "receiver_name": receiver, "date": gongwucang::domain::clock::today(),
+                        "quantity": 1, "note": "已办理跨地区调拨手续"});
+    let (status, done) = u.clerk.post(&format!("/api/v1/listings/{}/result", ids[0]), &result).await;
+    assert_eq!(status, StatusCode::OK, "{done}");
+    let queue = u.clerk.get(&format!("/api/v1/listings/{}/interests", ids[0])).await.1;
+    assert_eq!(queue["items"][0]["state"], "completed", "{queue}");
+    import(&prov_admin, &export(&sy_admin, &province).await).await;
+    import(&dl_admin, &export(&prov_admin, &dalian).await).await;
+    let registered = dl.clerk.get("/api/v1/interests").await.1["registered"].clone();
+    let states: Vec<(&str, &str)> = registered
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| (i["id"].as_str().unwrap(), i["state"].as_str().unwrap()))
+        .collect();
+    assert!(states.contains(&(mine[0].as_str(), "completed")), "{registered}");
+    assert!(states.contains(&(mine[1].as_str(), "withdrawn")), "{registered}");
+}

@@ -290,6 +290,41 @@ async fn a_recorded_transfer_completes_the_listing_and_moves_the_card_out() {
     drop(school);
 }
 
+/// 无偿调拨 of part of a card (2 of 3 chairs): the card is split in the same transaction; the
+/// part handed over leaves the ledger with its share of the values, the rest stays, out of the
+/// warehouse, and the two add up to the card as it was.
+#[tokio::test]
+async fn a_partial_allocation_splits_the_card_and_the_rest_stays_in_the_ledger() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let u = unit(&app, &admin, "210102", "001001").await;
+    let (status, card) =
+        u.clerk.post("/api/v1/cards", &card_body("ZC9", "办公椅", "A05010301", 3, 100_000, 50_001, "idle")).await;
+    assert_eq!(status, StatusCode::CREATED, "{card}");
+    let card = card["id"].as_str().unwrap().to_owned();
+    let id = listed(&u.clerk, entry(&card, false, "city", true)).await;
+    decide(&u.reviewer, &format!("/api/v1/listings/{id}/review"), "approve").await;
+    let result = json!({"method": "allocation", "receiver_name": "沈阳市档案馆", "date": "2026-11-20", "quantity": 2, "note": ""});
+    let (status, done) = u.clerk.post(&format!("/api/v1/listings/{id}/result"), &result).await;
+    assert_eq!((status, done["state"].as_str()), (StatusCode::OK, Some("completed")), "{done}");
+
+    let handed = u.clerk.get(&format!("/api/v1/cards/{card}")).await.1;
+    assert_eq!((handed["quantity"].as_u64(), handed["transferred_listing_id"].as_str()), (Some(2), Some(id.as_str())));
+    let ledger = u.clerk.get("/api/v1/cards").await.1;
+    assert_eq!(ledger["total"], 1, "the third chair stays: {ledger}");
+    let rest = &ledger["items"][0];
+    assert_eq!((rest["asset_code"].as_str(), rest["quantity"].as_u64()), (Some("ZC9-2"), Some(1)));
+    assert_eq!((rest["status"].as_str(), rest["publishable"].as_bool()), (Some("idle"), Some(true)), "{rest}");
+    for (field, whole) in [("original_value_fen", 100_000), ("net_value_fen", 50_001)] {
+        assert_eq!(handed[field].as_i64().unwrap() + rest[field].as_i64().unwrap(), whole, "{field} adds up");
+    }
+    assert_eq!(handed["original_value_fen"], 66_667, "two thirds, apportioned exactly");
+    let history = handed["history"].as_array().unwrap();
+    assert!(history.iter().any(|h| h["field"] == "拆分"), "{handed}");
+    let handover = u.clerk.get(&format!("/api/v1/listings/{id}/handover")).await.1;
+    assert_eq!(handover["original_value_fen"], 66_667, "the 交接单 shows the part handed over: {handover}");
+}
+
 #[tokio::test]
 async fn a_lease_needs_its_period_and_a_shared_use_records_the_using_unit() {
     let app = spawn_app().await;

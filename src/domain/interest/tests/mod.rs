@@ -202,17 +202,17 @@ fn a_result_or_an_exit_ends_the_hold_in_the_transition() {
 }
 
 #[test]
-fn a_listing_from_another_node_is_not_registered_here() {
+fn an_interest_in_a_listing_of_another_node_is_registered_here_and_travels() {
     let remote = Listing {
         origin: Some(crate::domain::listing::Origin {
             node: "210200-aaaaaaaa".into(),
             node_name: "大连市公物仓".into(),
             unit_name: "大连市某局".into(),
-            via: String::new(),
+            via: "210000-bbbbbbbb".into(),
             received_at: String::new(),
         }),
         ..published()
     };
-    let refused = register("I1".into(), &remote, &clerk_of("u2"), fields(), &[], NOW);
-    assert!(matches!(refused, Err(Refusal::Invalid(ref m)) if m.contains("其他节点")), "{refused:?}");
+    let registered = register("I1".into(), &remote, &clerk_of("u2"), fields(), &[], NOW).unwrap();
+    assert_eq!((registered.state, registered.origin, registered.unit_id.as_str()), (InterestState::Open, None, "u2"));
 }

@@ -312,3 +312,97 @@ fn a_hold_travels_with_wire_ids_so_other_nodes_drop_the_listing_from_their_plaza
     let relayed = outgoing_listing(&out, "210000-aaaaaaaa", "辽宁省财政厅公物仓", "和平区教育局");
     assert_eq!(relayed.hold, out.hold);
 }
+
+#[test]
+fn a_hold_for_another_nodes_unit_keeps_its_ids_and_comes_home_as_that_nodes_own() {
+    let (shenyang, dalian) = ("210100-3fa2c91b", "210200-0b1c2d3e");
+    let mut l = listing(Scope::Province, NationalState::PublishedNational);
+    l.hold = Some(Hold {
+        interest_id: format!("I3@{dalian}"),
+        unit_id: format!("u9@{dalian}"),
+        since: "2026-11-27T09:00:00Z".into(),
+        until: "2026-12-27".into(),
+    });
+    let out = outgoing_listing(&l, shenyang, "沈阳市财政局公物仓", "和平区教育局");
+    let hold = out.hold.clone().unwrap();
+    assert_eq!(hold.interest_id, format!("I3@{dalian}"), "not wrapped twice");
+    assert!(hold_ids_valid(&hold));
+    let home = incoming_hold(hold.clone(), dalian);
+    assert_eq!((home.interest_id.as_str(), home.unit_id.as_str()), ("I3", "u9"));
+    assert_eq!(incoming_hold(hold.clone(), "210000-aaaaaaaa"), hold, "elsewhere it stays an outside id");
+    assert!(!hold_ids_valid(&Hold { unit_id: "u9".into(), ..hold }));
+}
+
+fn interest(id: &str, state: InterestState) -> Interest {
+    Interest {
+        id: id.into(),
+        listing_id: "L1".into(),
+        listing_unit_id: "u1".into(),
+        unit_id: "u9".into(),
+        quantity: 1,
+        purpose: "新设办公室".into(),
+        contact_name: "赵强".into(),
+        contact_phone: "0411-1".into(),
+        note: String::new(),
+        state,
+        created_at: "2026-11-27T09:00:00Z".into(),
+        decided_at: None,
+        reason: None,
+        hold_until: None,
+        origin: None,
+    }
+}
+
+#[test]
+fn an_interest_travels_with_outside_ids_and_its_units_node_and_name() {
+    let (shenyang, dalian) = ("210100-3fa2c91b", "210200-0b1c2d3e");
+    // Registered at 大连 in 沈阳's listing (a received copy: outside ids already).
+    let mine = Interest {
+        listing_id: format!("L1@{shenyang}"),
+        listing_unit_id: format!("u1@{shenyang}"),
+        ..interest("I3", InterestState::Open)
+    };
+    let out = outgoing_interest(&mine, dalian, "大连市财政局公物仓", "大连市第一中学");
+    assert_eq!(
+        (out.id.as_str(), out.unit_id.as_str()),
+        (format!("I3@{dalian}").as_str(), format!("u9@{dalian}").as_str())
+    );
+    assert_eq!(out.listing_id, format!("L1@{shenyang}"));
+    let origin = out.origin.clone().unwrap();
+    assert_eq!((origin.node.as_str(), origin.unit_name.as_str(), origin.via.as_str()), (dalian, "大连市第一中学", ""));
+    // At 沈阳 it is kept against the listing's own ids, and goes back with outside ones.
+    let at_shenyang = Interest { listing_id: "L1".into(), listing_unit_id: "u1".into(), ..out.clone() };
+    let back = outgoing_interest(&at_shenyang, shenyang, "沈阳市财政局公物仓", "");
+    assert_eq!((back.id, back.unit_id, back.listing_id), (out.id.clone(), out.unit_id, format!("L1@{shenyang}")));
+    // The routes: toward the listing and toward the unit, never back where it came from.
+    assert_eq!(interest_recipients(Some("P"), None, None), ["P"]);
+    assert_eq!(interest_recipients(Some("A"), Some("B"), Some("B")), ["A"]);
+    assert_eq!(interest_recipients(None, Some("P"), Some("P")), Vec::<String>::new());
+}
+
+#[test]
+fn each_side_of_an_interest_says_only_what_is_its_to_say() {
+    use InterestSide::*;
+    let open = interest("I3@x", InterestState::Open);
+    assert_eq!(merge_interest(None, open.clone(), Interested), Ok(Some(open.clone())));
+    assert!(merge_interest(None, open.clone(), Offering).is_err(), "a decision on an interest never received");
+    let accepted = Interest {
+        state: InterestState::Accepted,
+        decided_at: Some("2026-11-28T10:00:00Z".into()),
+        hold_until: Some("2026-12-28".into()),
+        ..open.clone()
+    };
+    // The interested unit cannot accept its own interest; the offering unit can.
+    assert_eq!(merge_interest(Some(&open), accepted.clone(), Interested), Ok(None));
+    let merged = merge_interest(Some(&open), accepted.clone(), Offering).unwrap().unwrap();
+    assert_eq!((merged.state, merged.hold_until.as_deref()), (InterestState::Accepted, Some("2026-12-28")));
+    assert_eq!(merge_interest(Some(&merged), accepted.clone(), Offering), Ok(None), "the same decision twice");
+    // A withdrawal stands against a decision that crossed it on the way.
+    let withdrawn = Interest { state: InterestState::Withdrawn, ..open.clone() };
+    let after = merge_interest(Some(&merged), withdrawn.clone(), Interested).unwrap().unwrap();
+    assert_eq!(after.state, InterestState::Withdrawn);
+    assert_eq!(merge_interest(Some(&after), accepted, Offering), Ok(None));
+    // The offering unit cannot withdraw it, nor reopen it.
+    assert_eq!(merge_interest(Some(&merged), withdrawn, Offering), Ok(None));
+    assert_eq!(merge_interest(Some(&merged), open, Offering), Ok(None));
+}
