@@ -18,12 +18,11 @@
 // The tests share the servers and browsers and run in order. Screenshots: fed-*.png.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { execFile } from 'node:child_process'
-import { promisify } from 'node:util'
 import fs from 'node:fs/promises'
 import path from 'node:path'
 import {
-  ADMIN_PASSWORD, apiSession, byTest, fill, launchBrowser, login, photoPng, serverBin, shot, startServer, tempDir,
+  apiSession, byTest, createUser, fill, loginAt as as, offerComputer, openMenu, registerPeer as register, settled, shot,
+  startNode, stopNodes, tempDir,
 } from './helpers.mjs'
 
 const INITIAL = '123qweQWE'
@@ -34,7 +33,7 @@ const PROVINCE_UNIT_NAME = '辽宁省机关事务管理局'
 
 const CLERK = { username: '210102001001jb', password: 'Heping2025jb' }
 const REVIEWER = { username: '210102001001', password: 'Heping2025sh' }
-const AUTHORITY = { username: 'sy-czj', password: 'Shenyang2025cz' }
+const AUTHORITY = { username: 'sy-czj', password: 'Shenyang2025cz', name: '沈阳市财政局资产管理处' }
 const PROVINCE_USER = { username: 'ln-czt', password: 'Liaoning2025p' }
 const NATIONAL_USER = { username: 'mof-zcs', password: 'Caizheng2025n' }
 
@@ -50,18 +49,7 @@ const ids = {}
 
 before(async () => {
   fileDir = await tempDir('gwc-fed-files-')
-  for (const n of Object.values(nodes)) {
-    n.dir = await tempDir(`gwc-fed-${n.kind}-`)
-    await promisify(execFile)(serverBin, [
-      'init', '--data', n.dir, '--kind', n.kind, '--region', n.region, '--name', n.name, '--admin-password', ADMIN_PASSWORD,
-    ])
-    n.server = await startServer(n.dir)
-    n.browser = await launchBrowser()
-    n.admin = await apiSession(n.server.url, 'admin', ADMIN_PASSWORD)
-    n.node = await n.admin.get('/node')
-  }
-  const register = (at, other, role, name) =>
-    at.admin.post('/peers', { role, node_id: other.node.node_id, public_key: other.node.public_key, name })
+  for (const n of Object.values(nodes)) await startNode(n)
   await register(city, province, 'parent', '辽宁省财政厅')
   await register(province, city, 'child', CITY_NAME)
   await register(province, national, 'parent', '财政部')
@@ -73,28 +61,11 @@ before(async () => {
 })
 
 after(async () => {
-  for (const n of Object.values(nodes)) {
-    assert.deepEqual(n.browser?.consoleErrors ?? [], [], `no uncaught errors in the ${n.kind} page`)
-  }
-  for (const n of Object.values(nodes)) {
-    await n.admin?.close()
-    await n.browser?.close()
-    await n.server?.stop()
-    if (n.dir) await fs.rm(n.dir, { recursive: true, force: true })
-  }
+  await stopNodes(Object.values(nodes))
   if (fileDir) await fs.rm(fileDir, { recursive: true, force: true })
 })
 
 // ---------------------------------------------------------------- API set-up
-
-/** A user the admin creates; its first login changes the password if the node asks for it. */
-async function createUser(n, account, name, role) {
-  await n.admin.post('/users', { username: account.username, password: account.password, name, role, region: n.region })
-  const next = account.password.replace(/\d{4}/, (y) => String(Number(y) + 1))
-  const session = await apiSession(n.server.url, account.username, account.password, next)
-  if (session.changed) account.password = next
-  await session.close()
-}
 
 /**
  * 沈阳: a unit (its clerk and reviewer), the authority; an idle computer with photos listed for
@@ -102,41 +73,22 @@ async function createUser(n, account, name, role) {
  * whole country, published by the reviewer.
  */
 async function setUpCity() {
-  const url = city.server.url
-  await city.admin.post('/units', {
-    budget_code: '001001', name: UNIT_NAME, region: '210102', department: '教育局', unit_type: 'administrative',
-    physical_warehouse: false, contact_name: '王芳', contact_phone: '024-22821903',
+  ids.listing = await offerComputer(city, {
+    unit: {
+      budget_code: '001001', name: UNIT_NAME, region: '210102', department: '教育局',
+      contact_name: '王芳', contact_phone: '024-22821903',
+    },
+    clerk: CLERK, reviewer: REVIEWER, authority: AUTHORITY, code: CODE, scope: 'national',
   })
-  await createUser(city, AUTHORITY, '沈阳市财政局资产管理处', 'authority')
-  const clerk = await apiSession(url, CLERK.username, INITIAL, CLERK.password)
-  const reviewer = await apiSession(url, REVIEWER.username, INITIAL, REVIEWER.password)
-  const authority = await apiSession(url, AUTHORITY.username, AUTHORITY.password)
-
-  const card = await clerk.post('/cards', {
-    asset_code: CODE, name: '台式计算机', category: 'A02010105', spec: 'ThinkCentre M920t', brand: '联想', quantity: 1,
-    measure_unit: '台', acquired_on: '2021-09-01', original_value_fen: 568000, net_value_fen: 120000,
-    status: 'idle', shared: false, using_department: '办公室',
-  })
-  for (let i = 0; i < 2; i++) {
-    await clerk.upload(`/cards/${card.id}/photos`, { name: `computer-${i}.png`, mimeType: 'image/png', buffer: photoPng(i) })
-  }
-  const listing = await clerk.post('/listings', {
-    card_id: card.id, mode: 'transfer', national: true, scope: 'national', source: 'routine',
-    condition: '九成新，运行正常', description: '联想台式计算机，i5/8G/256G SSD，含显示器，机房调整后闲置。',
-    contact_name: '王芳', contact_phone: '024-22821903', submit: true,
-  })
-  ids.listing = listing.id
-  await reviewer.post(`/listings/${listing.id}/review`, { decision: 'approve' })
-  const approved = await authority.post(`/listings/${listing.id}/authority-review`, { decision: 'approve', scope: 'national' })
-  assert.equal(approved.national_state, 'pending_province')
-
+  const clerk = await apiSession(city.server.url, CLERK.username, CLERK.password)
+  const reviewer = await apiSession(city.server.url, REVIEWER.username, REVIEWER.password)
   const demand = await clerk.post('/demands', {
     category: 'A02021003', name: 'A4黑白打印机', quantity: 2, expected_on: '2027-03-01',
     contact_name: '王芳', contact_phone: '024-22821903', scope: 'national', submit: true,
   })
   await reviewer.post(`/demands/${demand.id}/submit`, { scope: 'national' })
   ids.demand = demand.id
-  for (const s of [clerk, reviewer, authority]) await s.close()
+  for (const s of [clerk, reviewer]) await s.close()
 }
 
 /** 辽宁省 (the province node): a 省本级 unit with one card in use, the province's own figures. */
@@ -155,26 +107,6 @@ async function setUpProvinceUnit() {
 }
 
 // ---------------------------------------------------------------- UI helpers
-
-/** Log in at node `n` as `user` (admin by default), any previous session dropped first. */
-async function as(n, user = { username: 'admin', password: ADMIN_PASSWORD }) {
-  const { page } = n.browser
-  await page.context().clearCookies()
-  await page.goto(new URL('/login', n.server.url).href)
-  await page.evaluate(() => sessionStorage.clear())
-  await login(page, n.server.url, user.username, user.password)
-  return page
-}
-
-async function openMenu(page, item, urlPath) {
-  await page.locator(byTest('menu-' + item)).click()
-  await page.waitForURL('**' + urlPath)
-}
-
-async function settled(page) {
-  await page.waitForTimeout(200)
-  await page.locator('.el-loading-mask').first().waitFor({ state: 'hidden' }).catch(() => {})
-}
 
 /**
  * A network of `bytesPerSecond` both ways for the page (Chromium's emulation), so that the

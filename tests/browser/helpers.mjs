@@ -24,11 +24,10 @@ export async function tempDir(prefix) {
   return fs.mkdtemp(path.join(os.tmpdir(), prefix))
 }
 
-/** `gongwucang init` a local node for 沈阳市 in a fresh data directory. */
-export async function initNode(dataDir) {
+/** `gongwucang init` a node in a fresh data directory: by default the local node of 沈阳市. */
+export async function initNode(dataDir, { kind = 'local', region = '210100', name = '沈阳市公物仓' } = {}) {
   await promisify(execFile)(serverBin, [
-    'init', '--data', dataDir, '--kind', 'local', '--region', '210100',
-    '--name', '沈阳市公物仓', '--admin-password', ADMIN_PASSWORD,
+    'init', '--data', dataDir, '--kind', kind, '--region', region, '--name', name, '--admin-password', ADMIN_PASSWORD,
   ])
 }
 
@@ -182,6 +181,12 @@ export async function apiSession(baseUrl, username, password, newPassword) {
     post: (path, data) => call('POST', path, { data }),
     put: (path, data) => call('PUT', path, { data }),
     upload: (path, file) => call('POST', path, { multipart: { file } }),
+    /** POST whose answer is a file: its bytes. */
+    async postForFile(path, data) {
+      const r = await ctx.fetch('/api/v1' + path, { method: 'POST', headers, data })
+      assert.ok(r.ok(), `POST ${path}: ${r.status()} ${r.ok() ? '' : await r.text()}`)
+      return r.body()
+    },
     close: () => ctx.dispose(),
   }
 }
@@ -219,4 +224,116 @@ export function photoPng(seed, width = 1200, height = 900) {
     chunk('IDAT', zlib.deflateSync(raw)),
     chunk('IEND', Buffer.alloc(0)),
   ])
+}
+
+// ---------------------------------------------------------------- several nodes (federation)
+
+/**
+ * Starts node `n` (`{ kind, region, name }`) on a fresh data directory with a browser of its own
+ * (cookies do not tell the ports of 127.0.0.1 apart) and its admin's API session (`n.admin`);
+ * `n.node` is its GET /node (node_id, public_key).
+ */
+export async function startNode(n) {
+  n.dir = await tempDir(`gwc-fed-${n.kind}-${n.region}-`)
+  await initNode(n.dir, n)
+  n.server = await startServer(n.dir)
+  n.browser = await launchBrowser()
+  n.admin = await apiSession(n.server.url, 'admin', ADMIN_PASSWORD)
+  n.node = await n.admin.get('/node')
+  return n
+}
+
+/** Stops the nodes and removes their data; then asserts no page had an uncaught error. */
+export async function stopNodes(nodes) {
+  const errors = nodes.map((n) => [n.name, n.browser?.consoleErrors ?? []])
+  for (const n of nodes) {
+    await n.admin?.close()
+    await n.browser?.close()
+    await n.server?.stop()
+    if (n.dir) await fs.rm(n.dir, { recursive: true, force: true })
+  }
+  for (const [name, list] of errors) assert.deepEqual(list, [], `no uncaught errors in the page of ${name}`)
+}
+
+/** At node `at`, its admin registers node `other` as its `role` (parent / child) named `name`. */
+export async function registerPeer(at, other, role, name) {
+  await at.admin.post('/peers', { role, node_id: other.node.node_id, public_key: other.node.public_key, name })
+}
+
+/**
+ * A user the admin of node `n` creates (`account`: username, password); its first login changes
+ * the password (year + 1) if the node asks for it, and `account.password` follows.
+ */
+export async function createUser(n, account, name, role) {
+  await n.admin.post('/users', { username: account.username, password: account.password, name, role, region: n.region })
+  const next = account.password.replace(/\d{4}/, (y) => String(Number(y) + 1))
+  const session = await apiSession(n.server.url, account.username, account.password, next)
+  if (session.changed) account.password = next
+  await session.close()
+}
+
+/**
+ * 数据交换 through the API: `from`'s admin exports a bundle for `to`, `to`'s admin imports it;
+ * the import's outcome (`result`: applied, already_imported …).
+ */
+export async function carryBundle(from, to) {
+  const bytes = await from.admin.postForFile('/bundles/export', { to: to.node.node_id })
+  return to.admin.upload('/bundles/import', { name: 'bundle.gwcb', mimeType: 'application/octet-stream', buffer: bytes })
+}
+
+/** Log in through the form at node `n` as `user` (admin by default), any previous session dropped. */
+export async function loginAt(n, user = { username: 'admin', password: ADMIN_PASSWORD }) {
+  const { page } = n.browser
+  await page.context().clearCookies()
+  await page.goto(new URL('/login', n.server.url).href)
+  await page.evaluate(() => sessionStorage.clear())
+  await login(page, n.server.url, user.username, user.password)
+  return page
+}
+
+/** A menu item (data-test `menu-<item>`) clicked, its page `urlPath` reached. */
+export async function openMenu(page, item, urlPath) {
+  await page.locator(byTest('menu-' + item)).click()
+  await page.waitForURL('**' + urlPath)
+}
+
+/** The loading masks gone (and a moment for the tables to lay out). */
+export async function settled(page) {
+  await page.waitForTimeout(200)
+  await page.locator('.el-loading-mask').first().waitFor({ state: 'hidden' }).catch(() => {})
+}
+
+/**
+ * At city node `n`: the unit `unit` (`{ budget_code, name, region, department, contact_name,
+ * contact_phone }`) whose clerk and reviewer (`clerk`, `reviewer`: their login and the password
+ * they change the initial one to) list an idle 台式计算机 `code` with 2 photos for the platform
+ * (全国调剂共享平台) within `scope`; the reviewer and the authority (`authority`: username,
+ * password, name; created here)
+ * approve it, so it waits for the province (待省财政厅报送). Returns the listing's id.
+ */
+export async function offerComputer(n, { unit, clerk, reviewer, authority, code, scope }) {
+  const INITIAL = '123qweQWE'
+  await n.admin.post('/units', { ...unit, unit_type: 'administrative', physical_warehouse: false })
+  await createUser(n, authority, authority.name, 'authority')
+  const clerkApi = await apiSession(n.server.url, clerk.username, INITIAL, clerk.password)
+  const reviewerApi = await apiSession(n.server.url, reviewer.username, INITIAL, reviewer.password)
+  const authorityApi = await apiSession(n.server.url, authority.username, authority.password)
+  const card = await clerkApi.post('/cards', {
+    asset_code: code, name: '台式计算机', category: 'A02010105', spec: 'ThinkCentre M920t', brand: '联想', quantity: 1,
+    measure_unit: '台', acquired_on: '2021-09-01', original_value_fen: 568000, net_value_fen: 120000,
+    status: 'idle', shared: false, using_department: '办公室',
+  })
+  for (let i = 0; i < 2; i++) {
+    await clerkApi.upload(`/cards/${card.id}/photos`, { name: `computer-${i}.png`, mimeType: 'image/png', buffer: photoPng(i) })
+  }
+  const listing = await clerkApi.post('/listings', {
+    card_id: card.id, mode: 'transfer', national: true, scope, source: 'routine',
+    condition: '九成新，运行正常', description: '联想台式计算机，i5/8G/256G SSD，含显示器，机房调整后闲置。',
+    contact_name: unit.contact_name, contact_phone: unit.contact_phone, submit: true,
+  })
+  await reviewerApi.post(`/listings/${listing.id}/review`, { decision: 'approve' })
+  const approved = await authorityApi.post(`/listings/${listing.id}/authority-review`, { decision: 'approve', scope })
+  assert.equal(approved.national_state, 'pending_province')
+  for (const s of [clerkApi, reviewerApi, authorityApi]) await s.close()
+  return listing.id
 }

@@ -11,7 +11,9 @@
 //   page says 洽谈中;
 //   A's clerk: to-do “资产洽谈中” → 登记调剂结果 from the interest, receiver and quantity
 //   pre-filled → the listing is completed, the interest 已调剂, C's 未采纳 (资产已调剂完成);
-//   B's clerk: 我登记的意向 shows 已调剂.
+//   B's clerk: 我登记的意向 shows 已调剂;
+//   A's clerk: 资产卡片 — 无偿调拨 of 2 of the 3 chairs split the card: ZC2021005001 (2 把) is
+//   已调出 to B, the rest card ZC2021005001-2 (1 把, 闲置, not in the warehouse) stays 在账.
 // Screenshots: target/browser-screenshots/interest-*.png.
 import { test, describe, before, after } from 'node:test'
 import assert from 'node:assert/strict'
@@ -313,5 +315,47 @@ describe('local node 沈阳市 (210100): 调剂意向 → 接受 (洽谈中) →
     assert.equal(await page.locator(byTest('interest-withdraw-' + ids.interest)).count(), 0, 'nothing to withdraw')
     await settled()
     await shot(page, 'interest-12-registered-completed')
+  })
+
+  test('A: 资产卡片 — the 2 chairs handed over are 已调出, the rest card -2 (1 把) stays in the ledger', async () => {
+    const { page } = browser
+    const REST = CODE + '-2'
+    await as(CLERK_A)
+    await openMenu('cards', '/cards')
+    const row = (code) =>
+      page.locator(byTest('cards-table')).locator('tr.el-table__row', { has: page.locator(byTest('cards-row-' + code)) })
+    await row(REST).waitFor()
+    assert.equal(await page.locator(byTest('cards-row-' + CODE)).count(), 0, 'the part handed over left 在账资产')
+    const rest = await row(REST).innerText()
+    assert.match(rest, /会议椅[\s\S]*1 把/, rest)
+    assert.match(rest, /闲置/, rest)
+    assert.match(rest, /320\.00[\s\S]*128\.00/, 'a third of 原值 ¥960.00 and 净值 ¥384.00')
+    await settled()
+    await shot(page, 'interest-13-cards-rest')
+
+    await page.locator(byTest('cards-ledger')).getByRole('tab', { name: '已调出' }).click()
+    await row(CODE).waitFor()
+    const out = row(CODE)
+    assert.match(await out.innerText(), /2 把[\s\S]*640\.00[\s\S]*256\.00/)
+    assert.match(await out.locator(byTest('card-transferred-to')).innerText(), new RegExp(UNIT_B))
+    assert.equal(await page.locator(byTest('cards-row-' + REST)).count(), 0, 'the rest was not handed over')
+    await settled()
+    await shot(page, 'interest-14-cards-transferred')
+
+    const api = await apiSession(CLERK_A.username, CLERK_A.password)
+    const { items } = await api.get('/cards?q=' + encodeURIComponent(CODE))
+    const { items: gone } = await api.get('/cards?transferred=true&q=' + encodeURIComponent(CODE))
+    await api.close()
+    const restCard = items.find((c) => c.asset_code === REST)
+    assert.ok(restCard, JSON.stringify(items))
+    assert.deepEqual(
+      [restCard.quantity, restCard.status, restCard.active_listing_id ?? null, restCard.transferred_to ?? null],
+      [1, 'idle', null, null],
+      'the rest: 1 把, idle, not in the warehouse, not handed over',
+    )
+    const handed = gone.find((c) => c.asset_code === CODE)
+    assert.equal(handed?.quantity, 2, JSON.stringify(gone))
+    assert.match(handed.transferred_to, new RegExp(UNIT_B))
+    assert.equal(handed.transferred_listing_id, ids.listing)
   })
 })
