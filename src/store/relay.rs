@@ -219,9 +219,12 @@ fn apply_listing(tx: &Tx, me: &Node, peer: &Peer, shared: SharedListing, at: &st
     let decides = me.kind == crate::domain::node::NodeKind::Province && peer.role == PeerRole::Child;
     let mut merged = relay::merge_listing(existing.as_ref(), incoming, decides);
     merged.hold = merged.hold.map(|h| relay::incoming_hold(h, &me.node_id));
+    let first_arrival = existing.as_ref().and_then(|l| l.origin.as_ref()).map(|o| o.received_at.clone());
     if let Some(origin) = merged.origin.as_mut() {
         origin.via = peer.node_id.clone();
-        origin.received_at = crate::domain::clock::now_rfc3339();
+        // When it first arrived: a later change (a hold, a result) is not a new offer.
+        origin.received_at =
+            first_arrival.filter(|at| !at.is_empty()).unwrap_or_else(crate::domain::clock::now_rfc3339);
     }
     tx.put(REMOTE_CARDS, &shared.card.id, &shared.card)?;
     super::listings::put_from(tx, &merged, Some(&peer.node_id))?;
