@@ -375,4 +375,28 @@ async fn the_province_and_the_national_node_report_the_cities_figures_from_their
         .get_file(&format!("/api/v1/reports/summary.xlsx?group=node&from={}&to={}", periods[0].0, periods[0].1))
         .await;
     assert_eq!((status, disposition.contains(".xlsx")), (StatusCode::OK, true));
+    let national_rows = report(&mof, &periods[0]).await["rows"].as_array().unwrap().len();
+    assert_eq!(national_rows, 2, "the national node itself and 沈阳 (the province has nothing of its own)");
+
+    // A second budget line at the city: the next bundles carry only the day that changed, and
+    // both nodes above still count exactly what the city counts.
+    let units = authority.get("/api/v1/units").await.1;
+    let school = units["items"].as_array().unwrap().iter().find(|u| u["name"] == "沈阳市第三中学").unwrap().clone();
+    let line = json!({"unit_id": school["id"], "year": 2027, "budget_item": "教学设备购置", "category": "A02010105",
+                      "name": "台式计算机", "quantity": 2, "unit_price_fen": 480_000});
+    let (status, budget_line) = authority.post("/api/v1/budget-checks", &line).await;
+    assert_eq!(status, StatusCode::CREATED, "{budget_line}");
+    let outcome = json!({"met_quantity": 0, "purchase_quantity": 2, "reason": "规格不符", "listing_ids": []});
+    let path = format!("/api/v1/budget-checks/{}/outcome", budget_line["id"].as_str().unwrap());
+    let (status, decided) = authority.post(&path, &outcome).await;
+    assert_eq!(status, StatusCode::OK, "{decided}");
+    let after = report(&authority, &periods[0]).await["rows"][0].clone();
+    assert_eq!(n(&after, "budget_lines"), 2);
+    let up = export(&city_admin, &province).await;
+    import(&province_admin, &up).await;
+    import(&national_admin, &export(&province_admin, &national).await).await;
+    check(report(&czt, &periods[0]).await, &after, "province, after a change");
+    check(report(&mof, &periods[0]).await, &after, "national, after a change");
+    let (_, bundles) = province_admin.get("/api/v1/bundles").await;
+    assert!(bundles.to_string().contains("统计数据"), "{bundles}");
 }
