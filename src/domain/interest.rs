@@ -246,6 +246,46 @@ pub fn register(
     })
 }
 
+/// Why an interest that arrived from another node cannot be registered in `listing` of this node
+/// (the rules [`register`] applies to this node's own units): the listing on offer to the
+/// platform and reaching the unit's region, the fields as a clerk must fill them, one open or
+/// accepted interest per unit. `existing` are the listing's interests here.
+pub fn check_remote(
+    listing: &Listing,
+    interest: &Interest,
+    unit_region: &super::region::RegionCode,
+    available: u32,
+    existing: &[Interest],
+    today: &str,
+) -> Result<(), String> {
+    use super::listing::{NationalState, Scope};
+    let reaches = listing.national
+        && listing.national_state == NationalState::PublishedNational
+        && (listing.scope == Scope::National || listing.unit_region.as_str().get(..2) == unit_region.as_str().get(..2));
+    if listing.state != State::Published || !reaches {
+        return Err("该资产已不在调剂共享平台上，意向未能登记".to_owned());
+    }
+    if super::clock::parse_rfc3339(&interest.created_at).is_none() {
+        return Err("意向的登记时间无效".to_owned());
+    }
+    let fields = InterestFields {
+        quantity: interest.quantity,
+        purpose: interest.purpose.clone(),
+        contact_name: interest.contact_name.clone(),
+        contact_phone: interest.contact_phone.clone(),
+        note: interest.note.clone(),
+    };
+    fields.checked(available).map_err(|e| e.to_string())?;
+    if existing.iter().any(|i| {
+        i.unit_id == interest.unit_id
+            && i.id != interest.id
+            && matches!(effective(i, Some(listing), today).0, InterestState::Open | InterestState::Accepted)
+    }) {
+        return Err("该单位已登记过对该资产的调剂意向".to_owned());
+    }
+    Ok(())
+}
+
 /// What the offering clerk or the interested clerk does with an interest.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum InterestAction {
@@ -332,7 +372,8 @@ pub fn act(
                 return Err(wrong_state(state, "该调剂意向已处理，无需撤回"));
             }
             next.state = InterestState::Withdrawn;
-            if holds_this {
+            // Another node's listing is released by its own node when the withdrawal arrives.
+            if holds_this && listing.origin.is_none() {
                 listing_next.hold = None;
             }
         }

@@ -281,8 +281,8 @@ pub struct Listing {
     /// period counts from `offered_since` (see [`Listing::due_on`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub open_until: Option<String>,
-    /// The first day of the current offer period when it did not start at publication (a widened
-    /// scope starts a new one), `YYYY-MM-DD`.
+    /// When the current offer period started, if not at publication (a widened scope starts a new
+    /// one), RFC 3339 (a date in records written before 2026-11-28).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offered_since: Option<String>,
     /// 扩大调剂共享范围 awaiting the unit's reviewer.
@@ -317,7 +317,7 @@ pub struct Origin {
     /// The peer it arrived from (this node's bookkeeping).
     #[serde(default)]
     pub via: String,
-    /// When it arrived here, RFC 3339 (this node's bookkeeping).
+    /// When it first arrived here, RFC 3339 (this node's bookkeeping; a later update keeps it).
     #[serde(default)]
     pub received_at: String,
 }
@@ -668,7 +668,7 @@ pub fn transition(listing: &Listing, actor: &Actor, action: &ListingAction, now:
                     next.national_state = NationalState::PendingAuthority;
                 }
                 // A new audience, a new offer period.
-                next.offered_since = now.get(..10).map(str::to_owned);
+                next.offered_since = Some(now.to_owned());
                 next.open_until = None;
                 next.reason = None;
             } else {
@@ -957,7 +957,7 @@ impl Listing {
         match &self.open_until {
             Some(until) => super::clock::add_days(until, 1),
             None => {
-                let since = self.offered_since.as_deref().or(self.published_at.as_deref().and_then(|p| p.get(..10)))?;
+                let since = self.offered_since.as_deref().or(self.published_at.as_deref()).and_then(|p| p.get(..10))?;
                 super::clock::add_days(since, stale_days)
             }
         }

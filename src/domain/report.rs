@@ -63,6 +63,7 @@ impl Period {
 /// What happened in a period (期间内): summed day by day, so a province adds up a city's figures
 /// for any period from the days the city reported.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(default)]
 pub struct Flows {
     /// Results recorded in the period: 调剂 (transfer listings).
     pub completed_transfers: u64,
@@ -103,6 +104,7 @@ impl Flows {
 
 /// One row: the figures of a group (or of everything, for the total).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(default)]
 pub struct ReportRow {
     /// The group: a unit id, a 主管部门 name, a region code or a node id (empty for the total).
     pub key: String,
@@ -350,7 +352,8 @@ pub fn summarize(
 }
 
 /// What happened on one day.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(default)]
 pub struct DayFlows {
     /// The day, `YYYY-MM-DD`.
     pub day: String,
@@ -362,14 +365,53 @@ pub struct DayFlows {
 /// A node's report figures as they travel upward with its bundles: what holds now, and what
 /// happened day by day (only days with something), so the node above reports any period.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(default)]
 pub struct NodeReport {
     /// The figures that hold now (its flows are zero).
     pub now: ReportRow,
     /// The flows, by day, oldest first.
     pub days: Vec<DayFlows>,
+    /// `days` holds only the days that changed since the node's previous report to the same
+    /// node (a day whose flows are all zero has none any more): merge it into that report.
+    pub partial: bool,
 }
 
 impl NodeReport {
+    /// What changed since `old` (a full report): the days whose flows differ, as a partial
+    /// report, so a bundle carries days that changed rather than the whole history each time.
+    pub fn changes_since(&self, old: &NodeReport) -> NodeReport {
+        let before: HashMap<&str, &Flows> = old.days.iter().map(|d| (d.day.as_str(), &d.flows)).collect();
+        let after: HashMap<&str, &Flows> = self.days.iter().map(|d| (d.day.as_str(), &d.flows)).collect();
+        let mut days: Vec<DayFlows> = self
+            .days
+            .iter()
+            .filter(|d| before.get(d.day.as_str()) != Some(&&d.flows))
+            .cloned()
+            .chain(
+                old.days
+                    .iter()
+                    .filter(|d| !after.contains_key(d.day.as_str()))
+                    .map(|d| DayFlows { day: d.day.clone(), flows: Flows::default() }),
+            )
+            .collect();
+        days.sort_by(|a, b| a.day.cmp(&b.day));
+        NodeReport { now: self.now.clone(), days, partial: true }
+    }
+
+    /// A partial report applied to the full report it follows: the result is full.
+    pub fn merged(&self, partial: &NodeReport) -> NodeReport {
+        let mut days: BTreeMap<String, Flows> = self.days.iter().map(|d| (d.day.clone(), d.flows.clone())).collect();
+        for d in &partial.days {
+            if d.flows == Flows::default() {
+                days.remove(&d.day);
+            } else {
+                days.insert(d.day.clone(), d.flows.clone());
+            }
+        }
+        let days = days.into_iter().map(|(day, flows)| DayFlows { day, flows }).collect();
+        NodeReport { now: partial.now.clone(), days, partial: false }
+    }
+
     /// The node's row for a period: what held when it reported, and what happened in the period.
     pub fn row(&self, period: &Period) -> ReportRow {
         let mut row = self.now.clone();
@@ -390,9 +432,11 @@ pub fn node_report(inputs: &Inputs<'_>) -> NodeReport {
         if !units.contains(unit_id) {
             return;
         }
-        match day.and_then(|d| d.get(..10)) {
+        match day.map(|d| d.get(..10).filter(|d| super::clock::parse_date(d).is_some())) {
             None => apply(&mut now),
-            Some(day) => {
+            // A flow without a usable date falls in no period (as in `summarize`).
+            Some(None) => {}
+            Some(Some(day)) => {
                 let flows = days.entry(day.to_owned()).or_default();
                 scratch.flows = std::mem::take(flows);
                 apply(&mut scratch);
@@ -401,7 +445,7 @@ pub fn node_report(inputs: &Inputs<'_>) -> NodeReport {
         }
     });
     let days = days.into_iter().map(|(day, flows)| DayFlows { day, flows }).collect();
-    NodeReport { now, days }
+    NodeReport { now, days, partial: false }
 }
 
 /// 按节点: this node's row (its units, live) and the row of every node below that reported its

@@ -124,14 +124,15 @@ pub fn matches(watch: &Watch, listing: &Listing, card: &AssetCard, viewer: &View
     category_ok && keyword_ok
 }
 
-/// When the listing was offered to this node's units: its publication here; for one received from
-/// another node, the later of its arrival and its publication on the platform.
+/// When the listing was offered to this node's units: its publication here, or the widening of
+/// its scope (units it newly reaches see it as new); for one received from another node, the
+/// later of its first arrival and its publication on the platform.
 pub fn offered_at(listing: &Listing) -> Option<&str> {
     match &listing.origin {
         Some(origin) => {
             Some(origin.received_at.as_str().max(listing.national_published_at.as_deref().unwrap_or_default()))
         }
-        None => listing.published_at.as_deref(),
+        None => listing.published_at.as_deref().max(listing.offered_since.as_deref()),
     }
 }
 

@@ -107,7 +107,9 @@ fn views(store: &Store, interests: &[Interest]) -> Result<Vec<InterestView>, Api
                     None => None,
                 };
                 let (state, reason) = interest::effective(i, listing, &today);
-                let queue_position = (state == InterestState::Open).then(|| {
+                // Only the listing's own node knows the whole queue.
+                let local_listing = listing.is_some_and(|l| l.origin.is_none());
+                let queue_position = (state == InterestState::Open && local_listing).then(|| {
                     let queue = queues.get(&i.listing_id).map(Vec::as_slice).unwrap_or_default();
                     let ahead = queue
                         .iter()

@@ -413,10 +413,23 @@ async fn create_listing(
 pub fn readable(store: &Store, user: &User, id: &str) -> Result<Listing, ApiError> {
     let listing =
         store.read(|r| store::listings::get(r, id))?.ok_or_else(|| ApiError::NotFound("入仓申请不存在".to_owned()))?;
-    if !may_read(user, &viewer_of(store, user)?, &listing) {
+    if !may_read(user, &viewer_of(store, user)?, &listing) && !involved(store, user, &listing)? {
         return Err(ApiError::Forbidden("无权查看该入仓资产".to_owned()));
     }
     Ok(listing)
+}
+
+/// Whether the user's unit took part in the listing: it received the asset or registered an
+/// interest in it (its 调剂意向 page links to the listing after it left the plazas).
+fn involved(store: &Store, user: &User, listing: &Listing) -> Result<bool, ApiError> {
+    let Some(unit) = user.unit_id.as_deref().filter(|_| matches!(user.role, Role::Clerk | Role::Reviewer)) else {
+        return Ok(false);
+    };
+    if listing.result.as_ref().is_some_and(|r| r.receiver_unit_id.as_deref() == Some(unit)) {
+        return Ok(true);
+    }
+    let registered = store.read(|r| store::interests::of_unit(r, unit))?;
+    Ok(registered.iter().any(|i| i.listing_id == listing.id))
 }
 
 /// One listing, with the actions the caller may take.

@@ -74,8 +74,8 @@ fn period_of(query: &ReportQuery) -> Result<Period, ApiError> {
     Ok(Period::new(&from, &to)?)
 }
 
-/// The report for the caller's scope, from one snapshot.
-pub fn build(store: &Store, user: &User, query: &ReportQuery) -> Result<Report, ApiError> {
+/// The report for the caller's scope and its late units, from one snapshot.
+pub fn build(store: &Store, user: &User, query: &ReportQuery) -> Result<(Report, LateUnits), ApiError> {
     let period = period_of(query)?;
     let grouping = query.group.unwrap_or_default();
     let reference = store.reference();
@@ -104,7 +104,8 @@ pub fn build(store: &Store, user: &User, query: &ReportQuery) -> Result<Report, 
     } else {
         (rows, total)
     };
-    Ok(Report { period, grouping, rows, total, generated_at: clock::now_rfc3339(), node_name })
+    let late = LateUnits { items: data.laggards(&today), deadline: data.settings.listing_deadline };
+    Ok((Report { period, grouping, rows, total, generated_at: clock::now_rfc3339(), node_name }, late))
 }
 
 /// 统计报表 for a period.
@@ -116,7 +117,7 @@ async fn summary(
     Query(query): Query<ReportQuery>,
 ) -> Result<Json<Report>, ApiError> {
     let store = state.store.clone();
-    Ok(Json(blocking(move || build(&store, &ctx.user, &query)).await?))
+    Ok(Json(blocking(move || build(&store, &ctx.user, &query)).await?.0))
 }
 
 /// The same report as an .xlsx workbook (统计报表 and 未按期入仓单位), with the same numbers.
@@ -129,8 +130,7 @@ async fn summary_xlsx(
 ) -> Result<Response, ApiError> {
     let store = state.store.clone();
     let bytes = blocking(move || {
-        let report = build(&store, &ctx.user, &query)?;
-        let late = late(&store, &ctx.user)?;
+        let (report, late) = build(&store, &ctx.user, &query)?;
         workbook(&report, &late).map_err(|e| ApiError::Internal(e.to_string()))
     })
     .await?;
@@ -149,25 +149,18 @@ async fn summary_xlsx(
         .into_response())
 }
 
-fn late(store: &Store, user: &User) -> Result<LateUnits, ApiError> {
-    let (units, cards, listings, settings) = store.read(|r| {
-        let units: Vec<_> = store::units::all(r)?
-            .into_iter()
-            .filter(|u| !u.disabled && in_my_information(user, &u.id, &u.region))
-            .collect();
-        Ok((units, store::cards::all(r)?, store::listings::all(r)?, store::settings::get(r)?))
-    })?;
-    let items = report::laggards(&units, &cards, &listings, &settings.listing_deadline, &clock::today());
-    Ok(LateUnits { deadline: settings.listing_deadline, items })
-}
-
 /// 未按期入仓单位: units in the caller's scope still holding idle assets outside the warehouse
 /// after the node's deadline (系统设置 › 入仓截止日期).
 #[utoipa::path(get, path = "/api/v1/reports/late-units", tag = "reports",
     responses((status = 200, body = LateUnits), (status = 403, body = ErrorBody)))]
 async fn late_units(State(state): State<AppState>, ctx: Ctx) -> Result<Json<LateUnits>, ApiError> {
     let store = state.store.clone();
-    Ok(Json(blocking(move || late(&store, &ctx.user)).await?))
+    let late = blocking(move || {
+        let data = store.read(|r| ReportData::load(r, |u| in_my_information(&ctx.user, &u.id, &u.region)))?;
+        Ok::<_, ApiError>(LateUnits { items: data.laggards(&clock::today()), deadline: data.settings.listing_deadline })
+    })
+    .await?;
+    Ok(Json(late))
 }
 
 /// The columns of the report sheet: header and how a row shows in it.

@@ -133,7 +133,11 @@ pub fn complete_held(tx: &Tx, before: &Listing, after: &Listing, now: &str) -> R
     };
     let receives = match &held.origin {
         None => result.receiver_unit_id.as_deref() == Some(hold.unit_id.as_str()),
-        Some(origin) => result.receiver_unit_id.is_none() && result.receiver_name.trim() == origin.unit_name,
+        Some(origin) => {
+            let named = result.receiver_name.trim();
+            result.receiver_unit_id.is_none()
+                && (named == origin.unit_name || named == format!("{}（{}）", origin.unit_name, origin.node_name))
+        }
     };
     if receives {
         put_from(tx, &interest::completed_by_result(&held, now), None)?;

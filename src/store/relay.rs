@@ -7,10 +7,11 @@ use crate::domain::audit::Actor as AuditActor;
 use crate::domain::card::AssetCard;
 use crate::domain::demand::Demand;
 use crate::domain::figures::{self, Figures, NodeFigures};
-use crate::domain::interest::Interest;
+use crate::domain::interest::{self, Interest, InterestState};
 use crate::domain::listing::{self, Listing, ListingAction, Origin};
 use crate::domain::node::Node;
 use crate::domain::peer::{Peer, PeerRole};
+use crate::domain::region::RegionCode;
 use crate::domain::relay::{self, SharedDemand, SharedInterest, SharedListing};
 use crate::domain::report::NodeReport;
 use crate::domain::user::Role;
@@ -219,9 +220,12 @@ fn apply_listing(tx: &Tx, me: &Node, peer: &Peer, shared: SharedListing, at: &st
     let decides = me.kind == crate::domain::node::NodeKind::Province && peer.role == PeerRole::Child;
     let mut merged = relay::merge_listing(existing.as_ref(), incoming, decides);
     merged.hold = merged.hold.map(|h| relay::incoming_hold(h, &me.node_id));
+    let first_arrival = existing.as_ref().and_then(|l| l.origin.as_ref()).map(|o| o.received_at.clone());
     if let Some(origin) = merged.origin.as_mut() {
         origin.via = peer.node_id.clone();
-        origin.received_at = crate::domain::clock::now_rfc3339();
+        // When it first arrived: a later change (a hold, a result) is not a new offer.
+        origin.received_at =
+            first_arrival.filter(|at| !at.is_empty()).unwrap_or_else(crate::domain::clock::now_rfc3339);
     }
     tx.put(REMOTE_CARDS, &shared.card.id, &shared.card)?;
     super::listings::put_from(tx, &merged, Some(&peer.node_id))?;
@@ -265,7 +269,9 @@ fn apply_decision(tx: &Tx, peer: &Peer, own: &str, incoming: &Listing, at: &str)
 }
 
 /// An interest arriving: this node's own unit's, with the offering unit's decision; one in a
-/// listing of this node, from the interested unit; or one this node relays between the two.
+/// listing of this node, from the interested unit (checked as a registration here is, and
+/// declined back with the reason when it cannot be taken); or one this node relays between the
+/// two. A node below speaks only for itself (or, to the national node, for its region).
 fn apply_interest(tx: &Tx, me: &Node, peer: &Peer, incoming: Interest) -> Result<Option<String>> {
     use relay::InterestSide;
     let skipped = |why: &str| Ok(Some(format!("{}：{why}，已跳过", incoming.id)));
@@ -282,52 +288,65 @@ fn apply_interest(tx: &Tx, me: &Node, peer: &Peer, incoming: Interest) -> Result
         return put_merged(tx, Some(&existing), incoming, InterestSide::Offering, peer);
     }
     let Some(origin) = incoming.origin.clone() else { return skipped("缺少来源节点") };
-    let ids = [incoming.id.as_str(), incoming.unit_id.as_str()];
-    if ids.iter().any(|i| relay::node_of(i) != Some(origin.node.as_str()) || i.matches('@').count() != 1) {
-        return skipped("编号与来源节点不符");
-    }
+    let Some(unit_region) = origin.node.split_once('-').and_then(|(r, _)| RegionCode::parse(r).ok()) else {
+        return skipped("来源节点编号无效");
+    };
     let existing = super::interests::get(tx, &incoming.id)?;
     let existing_via = existing.as_ref().and_then(|i| i.origin.as_ref()).map(|o| o.via.clone());
-    // In a listing of this node, from the interested unit's direction.
-    if let Some(own_listing) = relay::own_id(&incoming.listing_id, &me.node_id) {
-        let Some(listing) = super::listings::get(tx, own_listing)?.filter(|l| l.origin.is_none()) else {
-            return skipped("本节点没有该入仓资产");
-        };
-        if relay::own_id(&incoming.listing_unit_id, &me.node_id) != Some(listing.unit_id.as_str()) {
-            return skipped("资产所属单位与本节点的记录不符");
-        }
-        if existing_via.as_deref().is_some_and(|via| via != peer.node_id) {
-            return skipped("该调剂意向只能由最初传来的节点更新");
-        }
-        let incoming = Interest {
-            listing_id: listing.id.clone(),
-            listing_unit_id: listing.unit_id.clone(),
-            origin: Some(Origin {
-                via: peer.node_id.clone(),
-                received_at: crate::domain::clock::now_rfc3339(),
-                ..origin
-            }),
-            ..incoming
-        };
-        return put_merged(tx, existing.as_ref(), incoming, InterestSide::Interested, peer);
-    }
-    // Relayed between the two nodes.
-    let Some(listing) = super::listings::get(tx, &incoming.listing_id)?.filter(|l| l.origin.is_some()) else {
+    let listing_id = relay::own_id(&incoming.listing_id, &me.node_id).unwrap_or(&incoming.listing_id).to_owned();
+    let Some(listing) = super::listings::get(tx, &listing_id)? else {
         return skipped("本节点没有该入仓资产");
     };
-    let side = if from_listing_side(&listing) {
+    let side = if listing.origin.is_some() && from_listing_side(&listing) {
         InterestSide::Offering
-    } else if existing_via.as_deref().is_none_or(|via| via == peer.node_id) {
-        InterestSide::Interested
     } else {
-        return skipped("该调剂意向只能由最初传来的节点更新");
+        // From the interested unit's direction: the sender must speak for that unit's node.
+        let ids = [incoming.id.as_str(), incoming.unit_id.as_str()];
+        let speaks = relay::check_received(me.kind, peer, &ids, &unit_region, Some(&origin), existing_via.as_deref());
+        if let Err(why) = speaks {
+            return Ok(Some(why));
+        }
+        InterestSide::Interested
     };
-    let via = existing_via.unwrap_or_else(|| peer.node_id.clone());
-    let incoming = Interest {
-        origin: Some(Origin { via, received_at: crate::domain::clock::now_rfc3339(), ..origin }),
+    if listing.origin.is_some() {
+        // Relayed between the two nodes.
+        let via = existing_via.unwrap_or_else(|| peer.node_id.clone());
+        let received = Origin { via, received_at: crate::domain::clock::now_rfc3339(), ..origin };
+        let incoming = Interest { origin: Some(received), ..incoming };
+        return put_merged(tx, existing.as_ref(), incoming, side, peer);
+    }
+    // In a listing of this node, from the interested unit.
+    if relay::own_id(&incoming.listing_unit_id, &me.node_id) != Some(listing.unit_id.as_str()) {
+        return skipped("资产所属单位与本节点的记录不符");
+    }
+    let received = Origin { via: peer.node_id.clone(), received_at: crate::domain::clock::now_rfc3339(), ..origin };
+    let mut incoming = Interest {
+        listing_id: listing.id.clone(),
+        listing_unit_id: listing.unit_id.clone(),
+        origin: Some(received),
         ..incoming
     };
-    put_merged(tx, existing.as_ref(), incoming, side, peer)
+    if existing.is_none() {
+        let available = card_of(tx, &listing)?.map(|c| c.quantity).unwrap_or(0);
+        let queue = super::interests::of_listing(tx, &listing.id)?;
+        let today = crate::domain::clock::today();
+        if let Err(why) = interest::check_remote(&listing, &incoming, &unit_region, available, &queue, &today) {
+            // Registered, and declined back at once with the reason, so the unit learns why.
+            incoming.state = InterestState::Declined;
+            incoming.reason = Some(why);
+            incoming.decided_at = Some(crate::domain::clock::now_rfc3339());
+            super::interests::put_from(tx, &incoming, None)?;
+            return Ok(None);
+        }
+    }
+    let withdrawn = incoming.state == InterestState::Withdrawn;
+    let outcome = put_merged(tx, existing.as_ref(), incoming.clone(), InterestSide::Interested, peer)?;
+    // A withdrawal releases the listing it held (洽谈中), and the release travels on.
+    if withdrawn && listing.hold.as_ref().is_some_and(|h| h.interest_id == incoming.id) {
+        let released = Listing { hold: None, updated_at: crate::domain::clock::now_rfc3339(), ..listing };
+        super::listings::put(tx, &released)?;
+    }
+    Ok(outcome)
 }
 
 fn put_merged(
@@ -404,9 +423,15 @@ pub fn report_figures(tx: &Tx, me: &Node, parent: &Peer, now: &str) -> Result<()
     let last_report = tx.get::<NodeReport>(META, &report_key)?;
     // A node with nothing of its own yet has nothing to report.
     let unchanged = last.as_ref() == Some(&own) && last_report.as_ref() == Some(&report);
-    if unchanged || (last.is_none() && own == Figures::default()) {
+    let nothing = own == Figures::default() && report.now.units == 0 && report.days.is_empty();
+    if unchanged || (last.is_none() && nothing) {
         return Ok(());
     }
+    // Only the days that changed since the last report to this parent (the first one: all).
+    let sent = match &last_report {
+        Some(old) => report.changes_since(old),
+        None => report.clone(),
+    };
     let figures = NodeFigures {
         node: me.node_id.clone(),
         node_name: me.name.clone(),
@@ -414,7 +439,7 @@ pub fn report_figures(tx: &Tx, me: &Node, parent: &Peer, now: &str) -> Result<()
         region: me.region.clone(),
         as_of: now.to_owned(),
         figures: own.clone(),
-        report: Some(report.clone()),
+        report: Some(sent),
     };
     let body = serde_json::to_value(&figures).map_err(|e| DomainError::invalid(format!("无法编码统计数据：{e}")))?;
     exchange::append(tx, &parent.node_id, figures::FIGURES, body, now)?;
@@ -439,17 +464,27 @@ fn apply_figures(tx: &Tx, peer: &Peer, reported: NodeFigures) -> Result<Option<S
     {
         return Ok(Some(format!("节点 {} 的统计数据与其区划不符，已跳过", reported.node)));
     }
-    if let Some(old) = tx.get::<NodeFigures>(FIGURES, &reported.node)?
-        && old.as_of > reported.as_of
-    {
+    let old = tx.get::<NodeFigures>(FIGURES, &reported.node)?;
+    if old.as_ref().is_some_and(|old| old.as_of > reported.as_of) {
         return Ok(None);
     }
-    tx.put(FIGURES, &reported.node, &reported)?;
-    // Upward it goes on, as reported.
+    // A partial report of the days that changed completes the one kept here.
+    let sent = reported.clone();
+    let mut kept = reported;
+    kept.report = match (old.and_then(|o| o.report), kept.report.take()) {
+        (Some(full), Some(partial)) if partial.partial => Some(full.merged(&partial)),
+        (_, Some(incoming)) => Some(NodeReport { partial: false, ..incoming }),
+        (_, None) => None,
+    };
+    tx.put(FIGURES, &kept.node, &kept)?;
+    // Upward it goes on: as reported, or whole the first time this parent hears of the node.
     if let Some(parent) = peers::active(tx)?.into_iter().find(|p| p.role == PeerRole::Parent) {
-        let body =
-            serde_json::to_value(&reported).map_err(|e| DomainError::invalid(format!("无法编码统计数据：{e}")))?;
-        exchange::append(tx, &parent.node_id, figures::FIGURES, body, &reported.as_of)?;
+        let key = format!("figures_forwarded:{}:{}", parent.node_id, kept.node);
+        let first = tx.get::<bool>(META, &key)?.is_none();
+        let onward = if first { &kept } else { &sent };
+        let body = serde_json::to_value(onward).map_err(|e| DomainError::invalid(format!("无法编码统计数据：{e}")))?;
+        exchange::append(tx, &parent.node_id, figures::FIGURES, body, &kept.as_of)?;
+        tx.put(META, &key, &true)?;
     }
     Ok(None)
 }

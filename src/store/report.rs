@@ -9,7 +9,7 @@ use crate::domain::demand::Demand;
 use crate::domain::figures::{self, Figures};
 use crate::domain::interest::Interest;
 use crate::domain::listing::Listing;
-use crate::domain::report::{CardFlags, Inputs};
+use crate::domain::report::{self, CardFlags, Inputs, Laggard};
 use crate::domain::settings::Settings;
 use crate::domain::unit::Unit;
 
@@ -57,6 +57,12 @@ impl ReportData {
     /// The node's figures for the bundles upward (`domain::figures`).
     pub fn figures(&self) -> Figures {
         figures::compute(&self.cards, &self.listings, &self.demands)
+    }
+
+    /// 未按期入仓单位 among the units (not those 停用: nobody sends them a reminder) on `today`.
+    pub fn laggards(&self, today: &str) -> Vec<Laggard> {
+        let active: Vec<Unit> = self.units.iter().filter(|u| !u.disabled).cloned().collect();
+        report::laggards(&active, &self.cards, &self.listings, &self.settings.listing_deadline, today)
     }
 
     /// The inputs of `domain::report` on `today` (`YYYY-MM-DD`).

@@ -345,7 +345,7 @@ async fn an_interest_in_another_citys_listing_travels_by_bundle_to_its_result() 
     let u = unit(&shenyang, &sy_admin, "210102", "001001").await;
     let authority = user(&shenyang, &sy_admin, "czj", "authority", "210100").await;
     let mut ids = Vec::new();
-    for code in ["ZC1", "ZC2"] {
+    for code in ["ZC1", "ZC2", "ZC3"] {
         let id = listed(&u.clerk, entry(&idle_card(&u.clerk, code).await, true, "province", true)).await;
         decide(&u.reviewer, &format!("/api/v1/listings/{id}/review"), "approve").await;
         let (status, body) = authority
@@ -394,6 +394,10 @@ async fn an_interest_in_another_citys_listing_travels_by_bundle_to_its_result() 
     let interest_id = item["id"].as_str().unwrap().to_owned();
     let (status, accepted) = u.clerk.post(&format!("/api/v1/interests/{interest_id}/accept"), &json!({})).await;
     assert_eq!(status, StatusCode::OK, "{accepted}");
+    let third = u.clerk.get(&format!("/api/v1/listings/{}/interests", ids[2])).await.1["items"][0]["id"].clone();
+    let (status, body) =
+        u.clerk.post(&format!("/api/v1/interests/{}/accept", third.as_str().unwrap()), &json!({})).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
 
     // Back to 大连: accepted, and the listing held for its unit.
     import(&prov_admin, &export(&sy_admin, &province).await).await;
@@ -426,4 +430,21 @@ async fn an_interest_in_another_citys_listing_travels_by_bundle_to_its_result() 
         .collect();
     assert!(states.contains(&(mine[0].as_str(), "completed")), "{registered}");
     assert!(states.contains(&(mine[1].as_str(), "withdrawn")), "{registered}");
+
+    // 大连 withdraws the third after 沈阳 accepted it: at 沈阳 the listing is released (no longer
+    // 洽谈中) and back on offer, and so it is at 大连 once the release has travelled.
+    assert_eq!(dl.clerk.get(&format!("/api/v1/listings/{}", remote[2])).await.1["hold"]["unit_name"], "单位003001");
+    let (status, body) = dl.clerk.post(&format!("/api/v1/interests/{}/withdraw", mine[2]), &json!({})).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    import(&prov_admin, &export(&dl_admin, &province).await).await;
+    import(&sy_admin, &export(&prov_admin, &shenyang).await).await;
+    let released = u.clerk.get(&format!("/api/v1/listings/{}", ids[2])).await.1;
+    assert!(released["hold"].is_null(), "released at the listing's node: {released}");
+    let queue = u.clerk.get(&format!("/api/v1/listings/{}/interests", ids[2])).await.1;
+    assert_eq!(queue["items"][0]["state"], "withdrawn", "{queue}");
+    import(&prov_admin, &export(&sy_admin, &province).await).await;
+    import(&dl_admin, &export(&prov_admin, &dalian).await).await;
+    assert!(dl.clerk.get(&format!("/api/v1/listings/{}", remote[2])).await.1["hold"].is_null());
+    // The unit that received the first one still reads it after it left the plazas.
+    assert_eq!(dl.clerk.get(&format!("/api/v1/listings/{}", remote[0])).await.0, StatusCode::OK);
 }

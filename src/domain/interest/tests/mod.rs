@@ -216,3 +216,36 @@ fn an_interest_in_a_listing_of_another_node_is_registered_here_and_travels() {
     let registered = register("I1".into(), &remote, &clerk_of("u2"), fields(), &[], NOW).unwrap();
     assert_eq!((registered.state, registered.origin, registered.unit_id.as_str()), (InterestState::Open, None, "u2"));
 }
+
+#[test]
+fn an_interest_from_another_node_meets_the_rules_of_one_registered_here() {
+    use crate::domain::listing::NationalState;
+    let listing = Listing {
+        national: true,
+        scope: Scope::Province,
+        national_state: NationalState::PublishedNational,
+        ..published()
+    };
+    let dalian = RegionCode::parse("210202").unwrap();
+    let jilin = RegionCode::parse("220102").unwrap();
+    let remote =
+        Interest { id: "I3@210200-aa".into(), unit_id: "u9@210200-aa".into(), ..registered("I3", "u9", &listing, &[]) };
+    let today = &NOW[..10];
+    assert_eq!(check_remote(&listing, &remote, &dalian, 1, &[], today), Ok(()));
+    assert!(
+        check_remote(&listing, &remote, &jilin, 1, &[], today).unwrap_err().contains("不在调剂共享平台"),
+        "本省 only"
+    );
+    let local_only = Listing { national: false, national_state: NationalState::None, ..listing.clone() };
+    assert!(check_remote(&local_only, &remote, &dalian, 1, &[], today).is_err(), "never offered to the platform");
+    let too_many = Interest { quantity: 999, ..remote.clone() };
+    assert!(check_remote(&listing, &too_many, &dalian, 1, &[], today).unwrap_err().contains("1 至 1"));
+    let undated = Interest { created_at: "x".into(), ..remote.clone() };
+    assert!(check_remote(&listing, &undated, &dalian, 1, &[], today).is_err());
+    let again = Interest { id: "I4@210200-aa".into(), ..remote.clone() };
+    assert!(
+        check_remote(&listing, &again, &dalian, 1, std::slice::from_ref(&remote), today)
+            .unwrap_err()
+            .contains("已登记")
+    );
+}

@@ -247,3 +247,29 @@ fn a_node_report_gives_any_period_the_figures_the_node_counts_itself() {
     assert_eq!((rows[1].region.as_deref(), rows[1].as_of.as_deref()), (Some("210200"), Some("2026-11-26T08:00:00Z")));
     assert_eq!((total.units, total.flows.completed_transfers), (3, 2));
 }
+
+#[test]
+fn a_report_travels_as_the_days_that_changed_and_is_whole_again_where_it_arrives() {
+    let flows = |n: u64| Flows { interests: n, ..Flows::default() };
+    let day = |d: &str, n: u64| DayFlows { day: d.into(), flows: flows(n) };
+    let first = NodeReport {
+        now: ReportRow { units: 2, ..ReportRow::default() },
+        days: vec![day("2026-01-02", 1), day("2026-03-04", 2)],
+        partial: false,
+    };
+    let second = NodeReport {
+        now: ReportRow { units: 3, ..ReportRow::default() },
+        days: vec![day("2026-01-02", 1), day("2026-03-04", 5), day("2026-11-28", 1)],
+        partial: false,
+    };
+    let sent = second.changes_since(&first);
+    assert!(sent.partial);
+    assert_eq!(sent.days, [day("2026-03-04", 5), day("2026-11-28", 1)], "only what changed");
+    assert_eq!(first.merged(&sent), second, "whole again at the receiver");
+    // A day whose flows went away (a result moved to another day) travels as zero and is dropped.
+    let third = NodeReport { days: vec![day("2026-01-02", 1), day("2026-11-28", 1)], ..second.clone() };
+    let sent = third.changes_since(&second);
+    assert_eq!(sent.days, [DayFlows { day: "2026-03-04".into(), flows: Flows::default() }]);
+    assert_eq!(second.merged(&sent), third);
+    assert_eq!(third.changes_since(&third).days, Vec::<DayFlows>::new());
+}

@@ -159,4 +159,11 @@ fn new_means_offered_after_the_last_look() {
     });
     assert_eq!(offered_at(&received), Some("2026-11-22T00:00:00Z"), "offered here when it arrived");
     assert!(is_new(&w, &received));
+    // A widened scope is a new offer: the units it now reaches see it as new.
+    let mut widened = listing("u1", Scope::City, "2026-05-20T08:00:00Z");
+    assert!(!is_new(&w, &widened));
+    widened.offered_since = Some("2026-11-23T09:30:00Z".into());
+    assert!(is_new(&w, &widened));
+    widened.offered_since = Some("2026-11-20".into());
+    assert!(!is_new(&w, &widened), "a date from before the look (older records)");
 }
