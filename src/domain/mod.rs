@@ -42,6 +42,8 @@ pub mod relay;
 pub mod report;
 /// Node settings: support contacts and the to-do reminder periods.
 pub mod settings;
+/// 低效闲置资产盘点: stocktake tasks, their frozen checklists and checks.
+pub mod stocktake;
 /// Throttling of failed logins.
 pub mod throttle;
 /// Units (单位) and the login names derived from them.

@@ -97,11 +97,17 @@ pub enum Action {
     BudgetCheck,
     /// 统计报表 and 未按期入仓单位 (scope: own unit, or the region).
     ReportsRead,
+    /// 盘点任务 of the caller's unit (clerk and reviewer).
+    StocktakesRead,
+    /// 新建盘点任务, 盘点, 盘盈, 提交, 作废, 生成入仓申请 (clerk, own unit).
+    StocktakesManage,
+    /// 审核盘点结果 (reviewer, own unit).
+    StocktakesReview,
 }
 
 impl Action {
     /// Every action, for listing permissions.
-    pub const ALL: [Action; 41] = [
+    pub const ALL: [Action; 44] = [
         Self::SessionRead,
         Self::PasswordChange,
         Self::TodoRead,
@@ -143,6 +149,9 @@ impl Action {
         Self::WatchesManage,
         Self::BudgetCheck,
         Self::ReportsRead,
+        Self::StocktakesRead,
+        Self::StocktakesManage,
+        Self::StocktakesReview,
     ];
 
     /// The name the UI receives in `permissions`.
@@ -189,6 +198,9 @@ impl Action {
             Self::WatchesManage => "watches.manage",
             Self::BudgetCheck => "budget.check",
             Self::ReportsRead => "reports.read",
+            Self::StocktakesRead => "stocktakes.read",
+            Self::StocktakesManage => "stocktakes.manage",
+            Self::StocktakesReview => "stocktakes.review",
         }
     }
 
@@ -221,6 +233,9 @@ impl Action {
             Self::ListingsSubmitCentral => role == Province,
             Self::PlazaRead | Self::ListingsView => matches!(role, Clerk | Reviewer | Authority | Province | National),
             Self::FiguresRead => matches!(role, Admin | Province | National),
+            Self::StocktakesRead => matches!(role, Clerk | Reviewer),
+            Self::StocktakesManage => role == Clerk,
+            Self::StocktakesReview => role == Reviewer,
         }
     }
 
@@ -328,6 +343,20 @@ pub const ROUTES: &[(&str, &str, Action)] = &[
     ("GET", "/api/v1/reports/summary", Action::ReportsRead),
     ("GET", "/api/v1/reports/summary.xlsx", Action::ReportsRead),
     ("GET", "/api/v1/reports/late-units", Action::ReportsRead),
+    ("GET", "/api/v1/stocktakes", Action::StocktakesRead),
+    ("POST", "/api/v1/stocktakes", Action::StocktakesManage),
+    ("GET", "/api/v1/stocktakes/{id}", Action::StocktakesRead),
+    ("PUT", "/api/v1/stocktakes/{id}/lines/{card_id}", Action::StocktakesManage),
+    ("DELETE", "/api/v1/stocktakes/{id}/lines/{card_id}", Action::StocktakesManage),
+    ("POST", "/api/v1/stocktakes/{id}/surplus", Action::StocktakesManage),
+    ("DELETE", "/api/v1/stocktakes/{id}/surplus/{surplus_id}", Action::StocktakesManage),
+    ("POST", "/api/v1/stocktakes/{id}/submit", Action::StocktakesManage),
+    ("POST", "/api/v1/stocktakes/{id}/cancel", Action::StocktakesManage),
+    ("POST", "/api/v1/stocktakes/{id}/review", Action::StocktakesReview),
+    ("POST", "/api/v1/stocktakes/{id}/lines/{card_id}/photos", Action::StocktakesManage),
+    ("DELETE", "/api/v1/stocktakes/{id}/lines/{card_id}/photos/{hash}", Action::StocktakesManage),
+    ("POST", "/api/v1/stocktakes/{id}/surplus/{surplus_id}/photos", Action::StocktakesManage),
+    ("POST", "/api/v1/stocktakes/{id}/entry-requests", Action::StocktakesManage),
 ];
 
 /// The action of a route (`path` as the router matched it, e.g. `/api/v1/units/{id}`).

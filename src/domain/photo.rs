@@ -43,6 +43,9 @@ pub struct Photo {
     pub flags: Vec<PhotoFlag>,
 }
 
+/// The most photos a card keeps (and a stocktake line or 盘盈).
+pub const MAX_CARD_PHOTOS: usize = 6;
+
 /// A shorter side below this cannot show brand and model clearly.
 pub const MIN_SHORT_SIDE: u32 = 800;
 /// Mean luminance under this is too dark.

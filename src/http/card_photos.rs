@@ -27,7 +27,7 @@ use super::upload;
 /// The largest photo upload.
 pub const PHOTO_LIMIT: usize = 10 * 1024 * 1024;
 /// The most photos a card holds (the notice recommends 4–6).
-pub const MAX_PHOTOS: usize = 6;
+pub use crate::domain::photo::MAX_CARD_PHOTOS as MAX_PHOTOS;
 
 /// The routes of this file.
 pub fn router() -> OpenApiRouter<AppState> {

@@ -68,6 +68,8 @@ pub mod reports;
 pub mod session;
 /// 关于 and the node settings.
 pub mod settings;
+/// 低效闲置资产盘点: stocktake tasks and their checks.
+pub mod stocktakes;
 /// The home page's to-do list.
 pub mod todo;
 /// The embedded web UI.
@@ -142,6 +144,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(interests::router())
         .merge(handover::router())
         .merge(watches::router())
+        .merge(stocktakes::router())
         .merge(budget::router())
         .merge(reports::router())
         .merge(settings::router())

@@ -28,6 +28,8 @@ pub enum HistorySource {
     Photos,
     /// 入仓 / 退仓 / 调剂结果
     Listing,
+    /// 低效闲置资产盘点
+    Stocktake,
 }
 
 /// One line of a card's history.

@@ -49,6 +49,8 @@ pub mod report;
 pub mod schema;
 /// The node settings row.
 pub mod settings;
+/// 低效闲置资产盘点 tasks.
+pub mod stocktakes;
 /// Table definitions.
 pub mod tables;
 /// Units.

@@ -80,6 +80,7 @@ fn create_tables(tx: &Tx) -> Result<()> {
         tables::INTERESTS,
         tables::WATCHES,
         tables::BUDGET_CHECKS,
+        tables::STOCKTAKES,
         tables::PEERS,
         tables::OUTBOX,
         tables::INBOX,

@@ -42,6 +42,8 @@ pub const INTERESTS: Records = TableDefinition::new("interests");
 pub const WATCHES: Records = TableDefinition::new("watches");
 /// Budget check id → budget line checked against the warehouse (配置预算衔接).
 pub const BUDGET_CHECKS: Records = TableDefinition::new("budget_checks");
+/// 盘点任务 by id, with their frozen checklists and checks.
+pub const STOCKTAKES: Records = TableDefinition::new("stocktakes");
 /// Peers (parent and child nodes), by node id.
 pub const PEERS: Records = TableDefinition::new("peers");
 /// Outgoing events per peer: `peer/seq` (seq zero-padded) → event.

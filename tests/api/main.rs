@@ -24,6 +24,7 @@ mod roles;
 mod session;
 mod settings;
 mod setup;
+mod stocktakes;
 mod units;
 mod users;
 mod watches;

@@ -46,14 +46,14 @@ async fn the_demo_nodes_photos_are_served_with_thumbnails_and_carry_their_qualit
     assert_eq!(app.anonymous().get(&url).await.0, StatusCode::UNAUTHORIZED);
 }
 
-fn png(width: u32, height: u32, shade: impl Fn(u32, u32) -> u8) -> Vec<u8> {
+pub fn png(width: u32, height: u32, shade: impl Fn(u32, u32) -> u8) -> Vec<u8> {
     let image = image::GrayImage::from_fn(width, height, |x, y| image::Luma([shade(x, y)]));
     let mut out = std::io::Cursor::new(Vec::new());
     image::DynamicImage::ImageLuma8(image).write_to(&mut out, image::ImageFormat::Png).unwrap();
     out.into_inner()
 }
 
-fn sharp(x: u32, y: u32) -> u8 {
+pub fn sharp(x: u32, y: u32) -> u8 {
     if (x / 8 + y / 8).is_multiple_of(2) { 70 } else { 190 }
 }
 

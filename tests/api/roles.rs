@@ -159,6 +159,20 @@ fn table() -> Vec<Route> {
             "/api/v1/reports/late-units",
             Only(&[Clerk, Reviewer, OtherClerk, Authority, OtherAuthority, Province, National]),
         ),
+        route(Method::GET, "/api/v1/stocktakes", Only(&[Clerk, Reviewer, OtherClerk])),
+        route(Method::POST, "/api/v1/stocktakes", Only(&[Clerk, OtherClerk])),
+        route(Method::GET, "/api/v1/stocktakes/{id}", Only(&[Clerk, Reviewer, OtherClerk])),
+        route(Method::PUT, "/api/v1/stocktakes/{id}/lines/{card_id}", Only(&[Clerk, OtherClerk])),
+        route(Method::DELETE, "/api/v1/stocktakes/{id}/lines/{card_id}", Only(&[Clerk, OtherClerk])),
+        route(Method::POST, "/api/v1/stocktakes/{id}/surplus", Only(&[Clerk, OtherClerk])),
+        route(Method::DELETE, "/api/v1/stocktakes/{id}/surplus/{surplus_id}", Only(&[Clerk, OtherClerk])),
+        route(Method::POST, "/api/v1/stocktakes/{id}/submit", Only(&[Clerk, OtherClerk])),
+        route(Method::POST, "/api/v1/stocktakes/{id}/cancel", Only(&[Clerk, OtherClerk])),
+        route(Method::POST, "/api/v1/stocktakes/{id}/review", Only(&[Reviewer])),
+        route(Method::POST, "/api/v1/stocktakes/{id}/lines/{card_id}/photos", Only(&[Clerk, OtherClerk])),
+        route(Method::DELETE, "/api/v1/stocktakes/{id}/lines/{card_id}/photos/{hash}", Only(&[Clerk, OtherClerk])),
+        route(Method::POST, "/api/v1/stocktakes/{id}/surplus/{surplus_id}/photos", Only(&[Clerk, OtherClerk])),
+        route(Method::POST, "/api/v1/stocktakes/{id}/entry-requests", Only(&[Clerk, OtherClerk])),
         route(
             Method::GET,
             "/api/v1/plaza/warehouse",
@@ -317,6 +331,9 @@ impl World {
             .replace("/demands/{id}", &format!("/demands/{}", self.demand_id))
             .replace("/watches/{id}", "/watches/W404")
             .replace("/budget-checks/{id}", "/budget-checks/B404")
+            .replace("/stocktakes/{id}", "/stocktakes/ST404")
+            .replace("{card_id}", &self.card_id)
+            .replace("{surplus_id}", "P1")
             .replace("{hash}", &"0".repeat(64))
     }
 }

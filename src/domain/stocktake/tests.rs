@@ -1,0 +1,161 @@
+use super::*;
+use crate::domain::card::CardFields;
+use crate::domain::location::{Location, LocationLevel};
+use crate::domain::region::RegionCode;
+
+const NOW: &str = "2026-11-28T09:00:00Z";
+
+fn clerk(unit: &str) -> Actor {
+    Actor { role: Role::Clerk, unit_id: Some(unit.into()), region: RegionCode::parse("210102").unwrap() }
+}
+
+fn place(id: &str, parent: Option<&str>, level: LocationLevel, name: &str) -> Location {
+    Location { id: id.into(), unit_id: "u1".into(), parent_id: parent.map(Into::into), level, name: name.into() }
+}
+
+/// 机关院 › 综合楼 › 3层 › 301 and 302; 机关院 › 车库.
+fn tree() -> LocationTree {
+    LocationTree::new([
+        place("L1", None, LocationLevel::Compound, "机关院"),
+        place("L2", Some("L1"), LocationLevel::Building, "综合楼"),
+        place("L3", Some("L2"), LocationLevel::Floor, "3层"),
+        place("L4", Some("L3"), LocationLevel::Room, "302"),
+        place("L5", Some("L3"), LocationLevel::Room, "301"),
+        place("L6", Some("L1"), LocationLevel::Building, "车库"),
+    ])
+}
+
+fn card(id: &str, unit: &str, location: Option<&str>, department: &str) -> AssetCard {
+    let mut card = CardFields {
+        asset_code: format!("ZC{id}"),
+        name: "台式计算机".into(),
+        category: "A02010105".into(),
+        spec: String::new(),
+        brand: String::new(),
+        quantity: 1,
+        measure_unit: "台".into(),
+        acquired_on: "2020-01-01".into(),
+        original_value_fen: 500_000,
+        net_value_fen: 100_000,
+        status: CardStatus::InUse,
+        shared: false,
+        location_id: location.map(Into::into),
+        using_department: department.into(),
+        custodian: String::new(),
+        lease_end_on: None,
+    }
+    .into_card(id.into(), unit.into(), NOW.into());
+    card.updated_at = "2026-11-01T00:00:00Z".into();
+    card
+}
+
+fn cards() -> Vec<AssetCard> {
+    let mut gone = card("c5", "u1", Some("L4"), "办公室");
+    gone.transferred_to = Some("沈阳市档案馆".into());
+    vec![
+        card("c1", "u1", Some("L4"), "办公室"),
+        card("c2", "u1", Some("L5"), "财务科"),
+        card("c3", "u1", Some("L6"), "办公室"),
+        card("c4", "u2", Some("L4"), "办公室"),
+        gone,
+    ]
+}
+
+fn new(scope: StocktakeScope) -> NewStocktake {
+    NewStocktake { title: String::new(), scope, due_on: "2026-12-15".into() }
+}
+
+fn opened(scope: StocktakeScope) -> Stocktake {
+    open("ST1".into(), &clerk("u1"), "u1jb", &new(scope), &cards(), &tree(), NOW).unwrap()
+}
+
+fn codes(task: &Stocktake) -> Vec<&str> {
+    task.lines.iter().map(|l| l.card_id.as_str()).collect()
+}
+
+#[test]
+fn the_checklist_is_the_units_cards_in_the_scope_in_walking_order() {
+    let building = opened(StocktakeScope::Location { location_id: "L2".into() });
+    assert_eq!(codes(&building), ["c2", "c1"], "301 before 302; not the garage, another unit or a card gone");
+    assert_eq!(building.title, "机关院 › 综合楼低效闲置资产盘点（2026-11-28）");
+    assert_eq!(codes(&opened(StocktakeScope::Department { name: " 办公室 ".into() })), ["c1", "c3"]);
+    assert_eq!(codes(&opened(StocktakeScope::Unit)).len(), 3);
+    let frozen = &building.lines[1];
+    assert_eq!((frozen.status, frozen.card_updated_at.as_str()), (CardStatus::InUse, "2026-11-01T00:00:00Z"));
+
+    let refused = |actor: Actor, input: NewStocktake| open("ST1".into(), &actor, "x", &input, &cards(), &tree(), NOW);
+    let reviewer = Actor { role: Role::Reviewer, ..clerk("u1") };
+    assert!(matches!(refused(reviewer, new(StocktakeScope::Unit)), Err(Refusal::NotAllowed(_))));
+    assert!(matches!(refused(clerk("u2"), new(StocktakeScope::Unit)), Err(Refusal::NotAllowed(_))));
+    let past = NewStocktake { due_on: "2026-11-27".into(), ..new(StocktakeScope::Unit) };
+    assert!(matches!(refused(clerk("u1"), past), Err(Refusal::Invalid(m)) if m.contains("早于")));
+    let nowhere = new(StocktakeScope::Location { location_id: "L9".into() });
+    assert!(matches!(refused(clerk("u1"), nowhere), Err(Refusal::Invalid(m)) if m.contains("不存在")));
+    let empty = new(StocktakeScope::Department { name: "后勤科".into() });
+    assert!(matches!(refused(clerk("u1"), empty), Err(Refusal::Invalid(m)) if m.contains("没有在账")));
+}
+
+fn found(status: CardStatus, location: Option<&str>) -> CheckInput {
+    CheckInput { found: true, status: Some(status), location_id: location.map(Into::into), note: String::new() }
+}
+
+#[test]
+fn checks_record_found_missing_moved_and_surplus_and_count_the_progress() {
+    let known = |l: &str| tree().get(l).is_some();
+    let task = opened(StocktakeScope::Location { location_id: "L2".into() });
+    let task = check(&task, "c1", &clerk("u1"), "u1jb", &found(CardStatus::Idle, Some("L5")), known, NOW).unwrap();
+    let same_place = found(CardStatus::InUse, Some("L5"));
+    let task = check(&task, "c2", &clerk("u1"), "u1jb2", &same_place, known, NOW).unwrap();
+    assert_eq!(task.lines[0].check.as_ref().unwrap().location_id, None, "where the ledger says: not moved");
+    assert_eq!(task.lines[1].check.as_ref().unwrap().location_id.as_deref(), Some("L5"));
+    let p = progress(&task);
+    assert_eq!((p.total, p.checked, p.found_spare, p.moved, p.missing), (2, 2, 1, 1, 0));
+
+    // Not found needs a note; a card off the list is refused (it is a 盘盈).
+    let missing = CheckInput { found: false, status: None, location_id: None, note: " ".into() };
+    assert!(
+        matches!(check(&task, "c1", &clerk("u1"), "x", &missing, known, NOW), Err(Refusal::Invalid(m)) if m.contains("备注"))
+    );
+    let missing = CheckInput { note: "三楼各房间均未找到，询问办公室王丽".into(), ..missing };
+    let task = check(&task, "c1", &clerk("u1"), "x", &missing, known, NOW).unwrap();
+    assert_eq!(progress(&task).missing, 1, "a later check replaces the earlier one");
+    assert!(
+        matches!(check(&task, "c3", &clerk("u1"), "x", &missing, known, NOW), Err(Refusal::Invalid(m)) if m.contains("盘盈"))
+    );
+    assert!(check(&task, "c1", &clerk("u1"), "x", &found(CardStatus::Idle, Some("L9")), known, NOW).is_err());
+
+    let surplus = SurplusInput {
+        name: "投影仪".into(),
+        category: "A02021100".into(),
+        spec: "无标签".into(),
+        quantity: 1,
+        location_id: Some("L4".into()),
+        status: CardStatus::Idle,
+        note: "会议室柜中".into(),
+    };
+    let task = add_surplus(&task, &clerk("u1"), "x", &surplus, known, |_| true, NOW).unwrap();
+    let task = add_surplus(&task, &clerk("u1"), "x", &surplus, known, |_| true, NOW).unwrap();
+    assert_eq!(task.surplus.iter().map(|s| s.id.as_str()).collect::<Vec<_>>(), ["P1", "P2"]);
+    let task = remove_surplus(&task, "P1", &clerk("u1")).unwrap();
+    let task = add_surplus(&task, &clerk("u1"), "x", &surplus, known, |_| true, NOW).unwrap();
+    assert_eq!(task.surplus.iter().map(|s| s.id.as_str()).collect::<Vec<_>>(), ["P2", "P3"], "ids are not reused");
+    assert!(add_surplus(&task, &clerk("u1"), "x", &surplus, known, |_| false, NOW).is_err(), "an unknown category");
+    assert_eq!(progress(&task).surplus, 2);
+}
+
+#[test]
+fn a_stocktake_is_submitted_only_when_every_card_is_checked_and_then_is_closed_to_changes() {
+    let known = |l: &str| tree().get(l).is_some();
+    let task = opened(StocktakeScope::Department { name: "办公室".into() });
+    let task = check(&task, "c1", &clerk("u1"), "x", &found(CardStatus::Idle, None), known, NOW).unwrap();
+    assert!(matches!(submit(&task, &clerk("u1"), NOW), Err(Refusal::Invalid(m)) if m.contains("还有 1 项")));
+    let task = check(&task, "c3", &clerk("u1"), "x", &found(CardStatus::InUse, None), known, NOW).unwrap();
+    let again = uncheck(&task, "c3", &clerk("u1")).unwrap();
+    assert_eq!(progress(&again).checked, 1);
+    let submitted = submit(&task, &clerk("u1"), NOW).unwrap();
+    assert_eq!((submitted.state, submitted.submitted_at.as_deref()), (StocktakeState::Submitted, Some(NOW)));
+    let late = check(&submitted, "c1", &clerk("u1"), "x", &found(CardStatus::InUse, None), known, NOW);
+    assert!(matches!(late, Err(Refusal::WrongState { state, .. }) if state == "submitted"));
+    assert!(cancel(&submitted, &clerk("u1")).is_err());
+    assert_eq!(cancel(&task, &clerk("u1")).unwrap().state, StocktakeState::Cancelled);
+}
