@@ -103,11 +103,13 @@ pub enum Action {
     StocktakesManage,
     /// 审核盘点结果 (reviewer, own unit).
     StocktakesReview,
+    /// 盘点情况 of the year (a unit its own; an authority its region's units).
+    StocktakesOverview,
 }
 
 impl Action {
     /// Every action, for listing permissions.
-    pub const ALL: [Action; 44] = [
+    pub const ALL: [Action; 45] = [
         Self::SessionRead,
         Self::PasswordChange,
         Self::TodoRead,
@@ -152,6 +154,7 @@ impl Action {
         Self::StocktakesRead,
         Self::StocktakesManage,
         Self::StocktakesReview,
+        Self::StocktakesOverview,
     ];
 
     /// The name the UI receives in `permissions`.
@@ -201,6 +204,7 @@ impl Action {
             Self::StocktakesRead => "stocktakes.read",
             Self::StocktakesManage => "stocktakes.manage",
             Self::StocktakesReview => "stocktakes.review",
+            Self::StocktakesOverview => "stocktakes.overview",
         }
     }
 
@@ -236,6 +240,7 @@ impl Action {
             Self::StocktakesRead => matches!(role, Clerk | Reviewer),
             Self::StocktakesManage => role == Clerk,
             Self::StocktakesReview => role == Reviewer,
+            Self::StocktakesOverview => matches!(role, Clerk | Reviewer | Authority),
         }
     }
 
@@ -344,6 +349,7 @@ pub const ROUTES: &[(&str, &str, Action)] = &[
     ("GET", "/api/v1/reports/summary.xlsx", Action::ReportsRead),
     ("GET", "/api/v1/reports/late-units", Action::ReportsRead),
     ("GET", "/api/v1/stocktakes", Action::StocktakesRead),
+    ("GET", "/api/v1/stocktakes/overview", Action::StocktakesOverview),
     ("POST", "/api/v1/stocktakes", Action::StocktakesManage),
     ("GET", "/api/v1/stocktakes/{id}", Action::StocktakesRead),
     ("PUT", "/api/v1/stocktakes/{id}/lines/{card_id}", Action::StocktakesManage),

@@ -752,6 +752,96 @@ pub fn found_spare(task: &Stocktake) -> Vec<&StocktakeLine> {
         .collect()
 }
 
+/// One unit's stocktakes of a year (盘点情况), for the unit and its authority.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, ToSchema)]
+pub struct UnitStocktakes {
+    /// The unit.
+    pub unit_id: String,
+    /// Its name.
+    pub unit_name: String,
+    /// Its 主管部门.
+    pub department: String,
+    /// Its region.
+    pub region: String,
+    /// Stocktakes opened in the year (not 作废).
+    pub tasks: u64,
+    /// Of which 已生效.
+    pub applied: u64,
+    /// When the last one took effect, RFC 3339.
+    pub last_applied_at: Option<String>,
+    /// Cards checked in the applied ones.
+    pub cards_checked: u64,
+    /// Found idle, low-efficiency or pending disposal.
+    pub found_spare: u64,
+    /// Their 原值, fen.
+    pub found_spare_value_fen: i64,
+    /// Of those, in the warehouse now or already transferred or shared through it.
+    pub spare_in_warehouse: u64,
+    /// Found elsewhere than the ledger says.
+    pub moved: u64,
+    /// 盘亏.
+    pub missing: u64,
+    /// 盘盈.
+    pub surplus: u64,
+    /// Days from opening to taking effect, summed over the applied ones (the average is this / applied).
+    pub days_taken: u64,
+}
+
+/// 盘点情况 of `units` in `year` (`YYYY`): one row per unit, those without an applied stocktake in the
+/// year first (the list an authority sends reminders from), then by name. `in_warehouse` says
+/// whether a card is in the warehouse now or went through it.
+pub fn overview(
+    units: &[super::unit::Unit],
+    tasks: &[Stocktake],
+    year: &str,
+    in_warehouse: impl Fn(&str) -> bool,
+) -> Vec<UnitStocktakes> {
+    let mut rows: Vec<UnitStocktakes> = units
+        .iter()
+        .map(|u| {
+            let mut row = UnitStocktakes {
+                unit_id: u.id.clone(),
+                unit_name: u.name.clone(),
+                department: u.department.clone(),
+                region: u.region.to_string(),
+                ..UnitStocktakes::default()
+            };
+            let of_year = tasks.iter().filter(|t| {
+                t.unit_id == u.id && t.state != StocktakeState::Cancelled && t.created_at.starts_with(year)
+            });
+            for task in of_year {
+                row.tasks += 1;
+                if task.state != StocktakeState::Applied {
+                    continue;
+                }
+                row.applied += 1;
+                if row.last_applied_at.as_deref() < task.reviewed_at.as_deref() {
+                    row.last_applied_at = task.reviewed_at.clone();
+                }
+                let p = progress(task);
+                (row.cards_checked, row.moved, row.missing, row.surplus) = (
+                    row.cards_checked + p.checked,
+                    row.moved + p.moved,
+                    row.missing + p.missing,
+                    row.surplus + p.surplus,
+                );
+                for line in found_spare(task) {
+                    row.found_spare += 1;
+                    row.found_spare_value_fen += line.original_value_fen;
+                    row.spare_in_warehouse += u64::from(in_warehouse(&line.card_id));
+                }
+                let days = |at: &str| super::clock::parse_rfc3339(at).map(|t| t.date());
+                if let (Some(from), Some(to)) = (days(&task.created_at), task.reviewed_at.as_deref().and_then(days)) {
+                    row.days_taken += u64::try_from((to - from).whole_days()).unwrap_or(0);
+                }
+            }
+            row
+        })
+        .collect();
+    rows.sort_by(|a, b| (a.applied > 0).cmp(&(b.applied > 0)).then_with(|| a.unit_name.cmp(&b.unit_name)));
+    rows
+}
+
 /// Whether the reviewer's return needs a reason.
 pub fn checked_reason(reason: Option<&str>) -> Result<String, DomainError> {
     match reason.map(str::trim).filter(|r| !r.is_empty()) {

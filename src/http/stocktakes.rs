@@ -18,7 +18,7 @@ use crate::domain::clock;
 use crate::domain::location::LocationTree;
 use crate::domain::stocktake::{
     self, CheckInput, Difference, LineCheck, NewStocktake, PhotoOf, Progress, Stocktake, StocktakeLine, StocktakeScope,
-    StocktakeState, Surplus, SurplusInput,
+    StocktakeState, Surplus, SurplusInput, UnitStocktakes,
 };
 use crate::domain::user::User;
 use crate::store::{self, Store};
@@ -44,6 +44,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(remove_line_photo))
         .routes(routes!(surplus_photo))
         .routes(routes!(entry_requests))
+        .routes(routes!(overview))
 }
 
 /// A place as the page shows it.
@@ -676,4 +677,69 @@ async fn entry_requests(
     })
     .await?;
     Ok(Json(made))
+}
+
+/// `?year`.
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+pub struct OverviewQuery {
+    /// `YYYY` (default: this year).
+    pub year: Option<String>,
+}
+
+/// 盘点情况 of a year.
+#[derive(Serialize, ToSchema)]
+pub struct Overview {
+    /// The year.
+    pub year: String,
+    /// One row per unit of the caller's scope; those without a stocktake that took effect first.
+    pub items: Vec<UnitStocktakes>,
+    /// Units without a stocktake that took effect in the year.
+    pub not_done: u64,
+}
+
+/// 盘点情况: per unit of the caller's scope (a unit its own, an authority its region), the year's
+/// stocktakes — cards checked, found idle (count, 原值), moved, missing, surplus, days taken, how many of
+/// the idle ones reached the warehouse — and which units have not done one.
+#[utoipa::path(get, path = "/api/v1/stocktakes/overview", tag = "stocktakes", params(OverviewQuery),
+    responses((status = 200, body = Overview), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn overview(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    super::extract::Query(query): super::extract::Query<OverviewQuery>,
+) -> Result<Json<Overview>, ApiError> {
+    let store = state.store.clone();
+    let answer = blocking(move || {
+        let user = &ctx.user;
+        let year = match query.year.as_deref().map(str::trim).filter(|y| !y.is_empty()) {
+            Some(y) if y.len() == 4 && y.bytes().all(|b| b.is_ascii_digit()) => y.to_owned(),
+            Some(_) => return Err(ApiError::from(DomainError::invalid("年度应为四位数字，如 2026"))),
+            None => clock::today()[..4].to_owned(),
+        };
+        let (units, tasks, listings) = store.read(|r| {
+            let units: Vec<_> = store::units::all(r)?
+                .into_iter()
+                .filter(|u| !u.disabled && crate::domain::permission::in_my_information(user, &u.id, &u.region))
+                .collect();
+            let tasks: Vec<Stocktake> = units
+                .iter()
+                .map(|u| store::stocktakes::of_unit(r, &u.id))
+                .collect::<Result<Vec<_>, _>>()?
+                .into_iter()
+                .flatten()
+                .collect();
+            Ok((units, tasks, store::listings::all(r)?))
+        })?;
+        let through: std::collections::HashSet<&str> = listings
+            .iter()
+            .filter(|l| {
+                l.origin.is_none() && (l.in_warehouse_plaza() || l.state == crate::domain::listing::State::Completed)
+            })
+            .map(|l| l.card_id.as_str())
+            .collect();
+        let items = stocktake::overview(&units, &tasks, &year, |card| through.contains(card));
+        let not_done = items.iter().filter(|r| r.applied == 0).count() as u64;
+        Ok(Overview { year, items, not_done })
+    })
+    .await?;
+    Ok(Json(answer))
 }

@@ -160,6 +160,11 @@ fn table() -> Vec<Route> {
             Only(&[Clerk, Reviewer, OtherClerk, Authority, OtherAuthority, Province, National]),
         ),
         route(Method::GET, "/api/v1/stocktakes", Only(&[Clerk, Reviewer, OtherClerk])),
+        route(
+            Method::GET,
+            "/api/v1/stocktakes/overview",
+            Only(&[Clerk, Reviewer, OtherClerk, Authority, OtherAuthority]),
+        ),
         route(Method::POST, "/api/v1/stocktakes", Only(&[Clerk, OtherClerk])),
         route(Method::GET, "/api/v1/stocktakes/{id}", Only(&[Clerk, Reviewer, OtherClerk])),
         route(Method::PUT, "/api/v1/stocktakes/{id}/lines/{card_id}", Only(&[Clerk, OtherClerk])),

@@ -300,4 +300,40 @@ async fn the_reviewer_returns_or_approves_and_the_idle_cards_become_draft_entry_
     let (_, again) = u.clerk.post(&format!("{path}/entry-requests"), &json!({})).await;
     assert_eq!(again["created"], json!([]));
     assert!(again["skipped"][0]["reason"].as_str().unwrap().contains("已在入仓申请"), "{again}");
+
+    // The clerk submits one draft and the reviewer approves it: it reached the warehouse.
+    let (status, body) = u.clerk.post(&format!("/api/v1/listings/{draft_id}/submit"), &json!({})).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, body) =
+        u.reviewer.post(&format!("/api/v1/listings/{draft_id}/review"), &json!({"decision": "approve"})).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+
+    // 盘点情况: the unit's own row, and the authority's view of its region, those without one first.
+    let (status, own) = u.clerk.get("/api/v1/stocktakes/overview").await;
+    assert_eq!(status, StatusCode::OK, "{own}");
+    let row = &own["items"][0];
+    let figures: Vec<u64> =
+        ["tasks", "applied", "cards_checked", "found_spare", "spare_in_warehouse", "moved", "missing", "surplus"]
+            .iter()
+            .map(|k| row[*k].as_u64().unwrap())
+            .collect();
+    assert_eq!(figures, [1, 1, 3, 2, 1, 1, 1, 0], "{row}");
+    assert_eq!(row["found_spare_value_fen"], 2 * 568_000);
+    assert_eq!((own["items"].as_array().unwrap().len(), own["not_done"].as_u64()), (1, Some(0)));
+    let admin = app.admin().await;
+    app.create_unit(&admin, "210103", "002001", "沈河区教育局").await;
+    let (status, body) = admin
+        .create_user(&json!({"username": "czj", "name": "资产科", "role": "authority", "region": "210100", "password": "Start2025x"}))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let authority = app.login("czj", "Start2025x").await;
+    authority.change_password("Start2025x", CHANGED).await;
+    let (_, region) = authority.get("/api/v1/stocktakes/overview").await;
+    let names: Vec<&str> =
+        region["items"].as_array().unwrap().iter().map(|r| r["unit_name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["沈河区教育局", "单位001001"], "not done first: {region}");
+    assert_eq!(region["not_done"], 1);
+    let (status, _) = authority.get("/api/v1/stocktakes/overview?year=26").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(authority.get("/api/v1/stocktakes/overview?year=2020").await.1["not_done"], 2);
 }
