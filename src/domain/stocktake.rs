@@ -442,16 +442,20 @@ pub enum PhotoOf<'a> {
     Surplus(&'a str),
 }
 
+fn photos_of<'t>(task: &'t mut Stocktake, of: PhotoOf<'_>) -> Result<&'t mut Vec<Photo>, Refusal> {
+    match of {
+        PhotoOf::Line(card_id) => task.lines.iter_mut().find(|l| l.card_id == card_id).map(|l| &mut l.photos),
+        PhotoOf::Surplus(id) => task.surplus.iter_mut().find(|s| s.id == id).map(|s| &mut s.photos),
+    }
+    .ok_or_else(|| Refusal::Invalid("该资产不在本次盘点中".to_owned()))
+}
+
 /// Adds a photo taken on the spot (its quality flags as the card photos have them).
 pub fn add_photo(task: &Stocktake, of: PhotoOf<'_>, actor: &Actor, photo: Photo) -> Result<Stocktake, Refusal> {
     clerk_of(actor, &task.unit_id)?;
     checking(task)?;
     let mut next = task.clone();
-    let photos = match of {
-        PhotoOf::Line(card_id) => next.lines.iter_mut().find(|l| l.card_id == card_id).map(|l| &mut l.photos),
-        PhotoOf::Surplus(id) => next.surplus.iter_mut().find(|s| s.id == id).map(|s| &mut s.photos),
-    }
-    .ok_or_else(|| Refusal::Invalid("该资产不在本次盘点中".to_owned()))?;
+    let photos = photos_of(&mut next, of)?;
     if photos.iter().any(|p| p.hash == photo.hash) {
         return Err(Refusal::Invalid("这张照片已经上传过".to_owned()));
     }
@@ -467,11 +471,7 @@ pub fn remove_photo(task: &Stocktake, of: PhotoOf<'_>, actor: &Actor, hash: &str
     clerk_of(actor, &task.unit_id)?;
     checking(task)?;
     let mut next = task.clone();
-    let photos = match of {
-        PhotoOf::Line(card_id) => next.lines.iter_mut().find(|l| l.card_id == card_id).map(|l| &mut l.photos),
-        PhotoOf::Surplus(id) => next.surplus.iter_mut().find(|s| s.id == id).map(|s| &mut s.photos),
-    }
-    .ok_or_else(|| Refusal::Invalid("该资产不在本次盘点中".to_owned()))?;
+    let photos = photos_of(&mut next, of)?;
     let before = photos.len();
     photos.retain(|p| p.hash != hash);
     if photos.len() == before {

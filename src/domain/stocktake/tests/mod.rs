@@ -86,7 +86,10 @@ fn the_checklist_is_the_units_cards_in_the_scope_in_walking_order() {
     let refused = |actor: Actor, input: NewStocktake| open("ST1".into(), &actor, "x", &input, &cards(), &tree(), NOW);
     let reviewer = Actor { role: Role::Reviewer, ..clerk("u1") };
     assert!(matches!(refused(reviewer, new(StocktakeScope::Unit)), Err(Refusal::NotAllowed(_))));
-    assert!(matches!(refused(clerk("u2"), new(StocktakeScope::Unit)), Err(Refusal::NotAllowed(_))));
+    let theirs = refused(clerk("u2"), new(StocktakeScope::Unit)).unwrap();
+    assert_eq!(codes(&theirs), ["c4"], "another unit's clerk lists that unit's own cards only");
+    let no_unit = Actor { unit_id: None, ..clerk("u1") };
+    assert!(matches!(refused(no_unit, new(StocktakeScope::Unit)), Err(Refusal::NotAllowed(_))));
     let past = NewStocktake { due_on: "2026-11-27".into(), ..new(StocktakeScope::Unit) };
     assert!(matches!(refused(clerk("u1"), past), Err(Refusal::Invalid(m)) if m.contains("早于")));
     let nowhere = new(StocktakeScope::Location { location_id: "L9".into() });
