@@ -67,10 +67,50 @@ async fn todo(State(state): State<AppState>, ctx: Ctx) -> Result<Json<Items<Todo
             items.extend(card_items(&store, unit_id)?);
         }
         items.extend(listing_items(&store, &ctx.user)?);
+        items.extend(stocktake_items(&store, &ctx.user)?);
         Ok(items)
     })
     .await?;
     Ok(Json(Items { items }))
+}
+
+/// 低效闲置资产盘点: the clerk's stocktakes being checked (those past their 完成期限 said so) and
+/// results to turn into entry requests; the reviewer's results waiting for review.
+fn stocktake_items(store: &crate::store::Store, user: &crate::domain::user::User) -> Result<Vec<TodoItem>, ApiError> {
+    use crate::domain::stocktake::{self, StocktakeState};
+    let Some(unit) = user.unit_id.as_deref() else { return Ok(Vec::new()) };
+    let tasks = store.read(|r| store::stocktakes::of_unit(r, unit))?;
+    let today = crate::domain::clock::today();
+    let count = |keep: &dyn Fn(&stocktake::Stocktake) -> bool| tasks.iter().filter(|t| keep(t)).count() as u64;
+    let link = Some("/warehouse/stocktakes");
+    let mut items = Vec::new();
+    let mut push = |kind, n: u64, title: String| {
+        if n > 0 {
+            items.push(TodoItem { kind, count: n, title, link });
+        }
+    };
+    match user.role {
+        Role::Clerk => {
+            let checking = count(&|t| t.state == StocktakeState::Checking);
+            let late = count(&|t| t.state == StocktakeState::Checking && t.due_on < today);
+            let returned = count(&|t| t.state == StocktakeState::Checking && t.reason.is_some());
+            let suffix = match (late, returned) {
+                (0, 0) => String::new(),
+                (0, r) => format!("（{r} 个被退回）"),
+                (l, 0) => format!("（{l} 个已过完成期限）"),
+                (l, r) => format!("（{l} 个已过完成期限，{r} 个被退回）"),
+            };
+            push("stocktakes_checking", checking, format!("{checking} 个盘点任务正在盘点，请完成后提交审核{suffix}"));
+            let ready = count(&|t| t.entry_requests.is_empty() && !stocktake::found_spare(t).is_empty());
+            push("stocktakes_to_list", ready, format!("{ready} 个盘点结果已生效，发现闲置资产，可生成入仓申请"));
+        }
+        Role::Reviewer => {
+            let waiting = count(&|t| t.state == StocktakeState::Submitted);
+            push("stocktake_reviews", waiting, format!("{waiting} 个盘点结果待审核"));
+        }
+        _ => {}
+    }
+    Ok(items)
 }
 
 /// A clerk's card upkeep: overdue leases and data-quality problems.

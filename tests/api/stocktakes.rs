@@ -248,6 +248,12 @@ async fn the_reviewer_returns_or_approves_and_the_idle_cards_become_draft_entry_
         "{submitted}"
     );
 
+    let count = |todo: &Value, kind: &str| {
+        todo["items"].as_array().unwrap().iter().find(|i| i["kind"] == kind).map_or(0, |i| i["count"].as_u64().unwrap())
+    };
+    assert_eq!(count(&u.reviewer.todo().await.1, "stocktake_reviews"), 1, "on the reviewer's to-do");
+    assert_eq!(count(&u.clerk.todo().await.1, "stocktakes_checking"), 0);
+
     // Returned with a reason: checking again; the clerk may correct and submit again.
     assert_eq!(u.clerk.post(&format!("{path}/review"), &json!({"decision": "approve"})).await.0, StatusCode::FORBIDDEN);
     let (status, body) = u.reviewer.post(&format!("{path}/review"), &json!({"decision": "reject"})).await;
@@ -260,6 +266,9 @@ async fn the_reviewer_returns_or_approves_and_the_idle_cards_become_draft_entry_
         (status, returned["state"].as_str(), returned["reason"].as_str()),
         (StatusCode::OK, Some("checking"), Some("ZC2 请再到车库查找"))
     );
+    let todo = u.clerk.todo().await.1;
+    assert_eq!(count(&todo, "stocktakes_checking"), 1, "back on the clerk's to-do: {todo}");
+    assert!(todo.to_string().contains("被退回"), "{todo}");
     u.clerk.post(&format!("{path}/submit"), &json!({})).await;
 
     // Approved: the ledger changes, each with its history; the conflict and the missing card are
@@ -287,6 +296,8 @@ async fn the_reviewer_returns_or_approves_and_the_idle_cards_become_draft_entry_
     let zc5 = u.clerk.get(&format!("/api/v1/cards/{zc5_card}")).await.1;
     assert_eq!(zc5["status"], "low_efficiency", "the change made meanwhile is not overwritten");
 
+    assert_eq!(count(&u.reviewer.todo().await.1, "stocktake_reviews"), 0);
+    assert_eq!(count(&u.clerk.todo().await.1, "stocktakes_to_list"), 1);
     // 生成入仓申请: ZC1 (found idle) becomes a draft with its photo; run again, nothing new.
     assert_eq!(applied["found_spare"], 2);
     let (status, made) = u.clerk.post(&format!("{path}/entry-requests"), &json!({})).await;
@@ -297,6 +308,7 @@ async fn the_reviewer_returns_or_approves_and_the_idle_cards_become_draft_entry_
     assert_eq!(draft["state"], "draft", "{draft}");
     assert_eq!(draft["card"]["photos"].as_array().unwrap().len(), 1, "pre-filled with the stocktake photo");
     assert!(draft["description"].as_str().unwrap().contains(&id), "{draft}");
+    assert_eq!(count(&u.clerk.todo().await.1, "stocktakes_to_list"), 0);
     let (_, again) = u.clerk.post(&format!("{path}/entry-requests"), &json!({})).await;
     assert_eq!(again["created"], json!([]));
     assert!(again["skipped"][0]["reason"].as_str().unwrap().contains("已在入仓申请"), "{again}");
