@@ -858,6 +858,18 @@ pub fn create(
     edit(&draft, actor, fields, now)
 }
 
+/// The reviewer's decision as the action it decides: the request the listing waits for — its
+/// 退仓 (also a second look at one just approved), a 扩大范围, or its 入仓.
+pub fn review_of(listing: &Listing, approve: bool, reason: Option<String>) -> ListingAction {
+    if matches!(listing.state, State::PendingExit | State::Withdrawn) {
+        ListingAction::ReviewExit { approve, reason }
+    } else if listing.state == State::Published && listing.scope_change.is_some() {
+        ListingAction::ReviewWiden { approve, reason }
+    } else {
+        ListingAction::ReviewEntry { approve, reason }
+    }
+}
+
 /// The actions the actor may take on the listing on `now` (the UI shows these buttons). Computed
 /// by asking [`transition`] itself, so it can never disagree with the rules.
 pub fn allowed_actions(listing: &Listing, actor: &Actor, now: &str) -> Vec<&'static str> {

@@ -541,16 +541,7 @@ async fn review(
     Json(body): Json<ReviewBody>,
 ) -> Result<Json<ListingView>, ApiError> {
     let approve = body.decision == Decision::Approve;
-    act(state, ctx, id, move |current| {
-        if matches!(current.state, State::PendingExit | State::Withdrawn) {
-            ListingAction::ReviewExit { approve, reason: body.reason }
-        } else if current.state == State::Published && current.scope_change.is_some() {
-            ListingAction::ReviewWiden { approve, reason: body.reason }
-        } else {
-            ListingAction::ReviewEntry { approve, reason: body.reason }
-        }
-    })
-    .await
+    act(state, ctx, id, move |current| listing::review_of(current, approve, body.reason)).await
 }
 
 /// `POST /listings/{id}/exit` body.
