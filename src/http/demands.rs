@@ -178,7 +178,7 @@ async fn list_demands(
             .collect();
         demands.sort_by(|a, b| b.updated_at.cmp(&a.updated_at).then(b.id.cmp(&a.id)));
         let page = paging.apply(demands)?;
-        let fresh = new_match_flags(&store, &ctx.user, &page.items)?;
+        let fresh = new_match_flags(&super::matching::Offers::new(&store, &ctx.user), &page.items)?;
         let items = page
             .items
             .iter()

@@ -16,7 +16,7 @@ use crate::domain::audit::{Actor, AuditEntry};
 use crate::domain::card::AssetCard;
 use crate::domain::clock;
 use crate::domain::demand::{self, Demand, DemandState};
-use crate::domain::listing::Listing;
+use crate::domain::listing::{Listing, Viewer};
 use crate::domain::user::{Role, User};
 use crate::store::{self, Read, Store};
 
@@ -166,7 +166,8 @@ async fn listing_demands(
 
 /// For each demand, whether it is a published demand of the caller's unit (clerk) with matches
 /// published since the clerk last looked at them.
-pub fn new_match_flags(store: &Store, user: &User, demands: &[Demand]) -> Result<Vec<bool>, ApiError> {
+pub fn new_match_flags(offers: &Offers<'_>, demands: &[Demand]) -> Result<Vec<bool>, ApiError> {
+    let user = offers.user;
     let watched = |d: &Demand| {
         user.role == Role::Clerk
             && user.unit_id.as_deref() == Some(d.unit_id.as_str())
@@ -175,24 +176,63 @@ pub fn new_match_flags(store: &Store, user: &User, demands: &[Demand]) -> Result
     if !demands.iter().any(watched) {
         return Ok(vec![false; demands.len()]);
     }
-    let viewer = viewer_of(store, user)?;
-    let (listings, cards) = store.read(|r| {
-        let listings = available_listings(r)?;
-        let cards = plaza_cards(r, &listings)?;
-        Ok((listings, cards))
-    })?;
+    let offered = offers.get()?;
     Ok(demands
         .iter()
         .map(|d| {
             watched(d)
-                && demand::has_new_matches(d, &demand::fitting_listings(d, &viewer, &listings, |id| cards.get(id)))
+                && demand::has_new_matches(
+                    d,
+                    &demand::fitting_listings(d, &offered.viewer, &offered.listings, |id| offered.cards.get(id)),
+                )
         })
         .collect())
 }
 
 /// How many of the clerk's demands have new matches (home to-do).
-pub fn demands_with_new_matches(store: &Store, user: &User) -> Result<u64, ApiError> {
-    let Some(unit_id) = user.unit_id.as_deref() else { return Ok(0) };
-    let demands: Vec<Demand> = store.read(store::demands::all)?.into_iter().filter(|d| d.unit_id == unit_id).collect();
-    Ok(new_match_flags(store, user, &demands)?.into_iter().filter(|new| *new).count() as u64)
+pub fn demands_with_new_matches(offers: &Offers<'_>, demands: &[Demand]) -> Result<u64, ApiError> {
+    let Some(unit_id) = offers.user.unit_id.as_deref() else { return Ok(0) };
+    let own: Vec<Demand> = demands.iter().filter(|d| d.unit_id == unit_id).cloned().collect();
+    Ok(new_match_flags(offers, &own)?.into_iter().filter(|new| *new).count() as u64)
+}
+
+/// What is offered to a user's unit now: the listings not held, their cards and the user's view —
+/// read once when first needed, and shared by the demand matches and the watches of one answer.
+pub struct Offers<'a> {
+    store: &'a Store,
+    user: &'a User,
+    loaded: std::cell::OnceCell<Offered>,
+}
+
+/// The offers, loaded.
+pub struct Offered {
+    /// How the user sees the plazas.
+    pub viewer: Viewer,
+    /// Listings not held (洽谈中), every one (the rules decide which the viewer sees).
+    pub listings: Vec<Listing>,
+    /// The cards of those in the plazas, by id.
+    pub cards: HashMap<String, AssetCard>,
+    /// Today, `YYYY-MM-DD`.
+    pub today: String,
+}
+
+impl<'a> Offers<'a> {
+    /// Nothing read yet.
+    pub fn new(store: &'a Store, user: &'a User) -> Self {
+        Self { store, user, loaded: std::cell::OnceCell::new() }
+    }
+
+    /// The offers, read in one transaction the first time.
+    pub fn get(&self) -> Result<&Offered, ApiError> {
+        if let Some(offered) = self.loaded.get() {
+            return Ok(offered);
+        }
+        let viewer = viewer_of(self.store, self.user)?;
+        let (listings, cards) = self.store.read(|r| {
+            let listings = available_listings(r)?;
+            let cards = plaza_cards(r, &listings)?;
+            Ok((listings, cards))
+        })?;
+        Ok(self.loaded.get_or_init(|| Offered { viewer, listings, cards, today: crate::domain::clock::today() }))
+    }
 }

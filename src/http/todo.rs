@@ -15,7 +15,7 @@ use super::AppState;
 use super::card_views::{CardContext, Problem};
 use super::error::{ApiError, ErrorBody, blocking};
 use super::extract::{Items, Json};
-use super::matching::demands_with_new_matches;
+use super::matching::{Offers, demands_with_new_matches};
 use super::session::Ctx;
 
 /// The routes of this file.
@@ -191,7 +191,9 @@ fn listing_items(store: &crate::store::Store, user: &crate::domain::user::User) 
                     && d.state == DemandState::Published
                     && d.published_at.as_deref().is_some_and(|p| older_than(p, &now, demand_days))
             });
-            let matched = demands_with_new_matches(store, user)?;
+            // What is offered to the unit, read once for the matches and the watches.
+            let offers = Offers::new(store, user);
+            let matched = demands_with_new_matches(&offers, &demands)?;
             // One scan of the interests: those in this unit's listings, and those it registered.
             let interests = store.read(store::interests::all)?;
             let unit = user.unit_id.as_deref().unwrap_or_default();
@@ -237,7 +239,7 @@ fn listing_items(store: &crate::store::Store, user: &crate::domain::user::User) 
                 "/platform/demands",
             ));
             rows.push(("new_matches", matched, "条需求有新的匹配资产，请查看匹配结果".to_owned(), "/platform/demands"));
-            let watched = super::watches::new_for_unit(store, user)?;
+            let watched = super::watches::new_for_unit(store, user, &offers)?;
             rows.push(("watch_new", watched, "项关注的资产有新发布，请查看".to_owned(), "/warehouse/watches"));
             rows.push((
                 "stale_listings",

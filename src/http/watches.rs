@@ -2,8 +2,6 @@
 //! that match are listed per watch, those published since the clerk last looked marked new (and
 //! counted on the to-do). The rules are `domain::watch`'s.
 
-use std::collections::HashMap;
-
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Serialize;
@@ -13,9 +11,8 @@ use utoipa_axum::routes;
 
 use crate::domain::DomainError;
 use crate::domain::audit::{Actor, AuditEntry};
-use crate::domain::card::AssetCard;
 use crate::domain::clock;
-use crate::domain::listing::{Listing, Viewer};
+use crate::domain::listing::Listing;
 use crate::domain::user::User;
 use crate::domain::watch::{self, Watch, WatchFields};
 use crate::store::{self, Store};
@@ -23,8 +20,8 @@ use crate::store::{self, Store};
 use super::AppState;
 use super::error::{ApiError, ErrorBody, blocking};
 use super::extract::{Items, Json, Path};
-use super::listings::{ListingView, viewer_of, views};
-use super::matching::{available_listings, plaza_cards};
+use super::listings::{ListingView, views};
+use super::matching::{Offered, Offers};
 use super::session::Ctx;
 
 /// The routes of this file.
@@ -69,51 +66,34 @@ pub struct WatchMatch {
     pub new: bool,
 }
 
-/// What the watches need: the unit's viewer, the listings on offer and their cards.
-struct Offers {
-    viewer: Viewer,
-    listings: Vec<Listing>,
-    cards: HashMap<String, AssetCard>,
-    today: String,
+/// The listings offered to the unit that match the watch, newest first.
+fn matching<'a>(offered: &'a Offered, w: &Watch) -> Vec<&'a Listing> {
+    let mut found: Vec<&Listing> = offered
+        .listings
+        .iter()
+        .filter(|l| {
+            offered
+                .cards
+                .get(&l.card_id)
+                .is_some_and(|card| watch::matches(w, l, card, &offered.viewer, &offered.today))
+        })
+        .collect();
+    found.sort_by(|a, b| watch::offered_at(b).cmp(&watch::offered_at(a)).then(b.id.cmp(&a.id)));
+    found
 }
 
-impl Offers {
-    fn load(store: &Store, user: &User) -> Result<Self, ApiError> {
-        let viewer = viewer_of(store, user)?;
-        let (listings, cards) = store.read(|r| {
-            let listings = available_listings(r)?;
-            let cards = plaza_cards(r, &listings)?;
-            Ok((listings, cards))
-        })?;
-        Ok(Self { viewer, listings, cards, today: clock::today() })
-    }
-
-    /// The matching listings, newest first.
-    fn matching<'a>(&'a self, w: &Watch) -> Vec<&'a Listing> {
-        let mut found: Vec<&Listing> = self
-            .listings
-            .iter()
-            .filter(|l| {
-                self.cards.get(&l.card_id).is_some_and(|card| watch::matches(w, l, card, &self.viewer, &self.today))
-            })
-            .collect();
-        found.sort_by(|a, b| watch::offered_at(b).cmp(&watch::offered_at(a)).then(b.id.cmp(&a.id)));
-        found
-    }
-
-    fn view(&self, store: &Store, w: &Watch) -> WatchView {
-        let found = self.matching(w);
-        let reference = store.reference();
-        WatchView {
-            id: w.id.clone(),
-            category: w.category.clone(),
-            category_name: w.category.as_deref().map(|c| reference.category_path(c)),
-            keyword: w.keyword.clone(),
-            created_at: w.created_at.clone(),
-            seen_at: w.seen_at.clone(),
-            matches: found.len() as u32,
-            new: found.iter().filter(|l| watch::is_new(w, l)).count() as u32,
-        }
+fn view(offered: &Offered, store: &Store, w: &Watch) -> WatchView {
+    let found = matching(offered, w);
+    let reference = store.reference();
+    WatchView {
+        id: w.id.clone(),
+        category: w.category.clone(),
+        category_name: w.category.as_deref().map(|c| reference.category_path(c)),
+        keyword: w.keyword.clone(),
+        created_at: w.created_at.clone(),
+        seen_at: w.seen_at.clone(),
+        matches: found.len() as u32,
+        new: found.iter().filter(|l| watch::is_new(w, l)).count() as u32,
     }
 }
 
@@ -141,8 +121,9 @@ async fn list_watches(State(state): State<AppState>, ctx: Ctx) -> Result<Json<It
     let items = blocking(move || {
         let unit = unit_of(&ctx.user)?;
         let watches = store.read(|r| store::watches::of_unit(r, unit))?;
-        let offers = Offers::load(&store, &ctx.user)?;
-        Ok(watches.iter().map(|w| offers.view(&store, w)).collect())
+        let offers = Offers::new(&store, &ctx.user);
+        let offered = offers.get()?;
+        Ok(watches.iter().map(|w| view(offered, &store, w)).collect())
     })
     .await?;
     Ok(Json(Items { items }))
@@ -173,8 +154,8 @@ async fn create_watch(
                 AuditEntry::new("watch_created", format!("watch:{}", w.id), summary, Some(user.region.to_string())),
             ))
         })?;
-        let offers = Offers::load(&store, user)?;
-        Ok(offers.view(&store, &created))
+        let offers = Offers::new(&store, user);
+        Ok(view(offers.get()?, &store, &created))
     })
     .await?;
     Ok((StatusCode::CREATED, Json(view)))
@@ -225,8 +206,8 @@ async fn watch_listings(
     let store = state.store.clone();
     let items = blocking(move || {
         let w = own_watch(&store, &ctx.user, &id)?;
-        let offers = Offers::load(&store, &ctx.user)?;
-        let found: Vec<Listing> = offers.matching(&w).into_iter().take(SHOWN).cloned().collect();
+        let offers = Offers::new(&store, &ctx.user);
+        let found: Vec<Listing> = matching(offers.get()?, &w).into_iter().take(SHOWN).cloned().collect();
         let fresh: Vec<bool> = found.iter().map(|l| watch::is_new(&w, l)).collect();
         Ok(views(&store, &ctx.user, &found)?
             .into_iter()
@@ -262,16 +243,16 @@ async fn mark_seen(State(state): State<AppState>, ctx: Ctx, Path(id): Path<Strin
 }
 
 /// How many listings are new to the unit across its watches (each listing counted once): the to-do.
-pub fn new_for_unit(store: &Store, user: &User) -> Result<u64, ApiError> {
+pub fn new_for_unit(store: &Store, user: &User, offers: &Offers<'_>) -> Result<u64, ApiError> {
     let Some(unit) = user.unit_id.as_deref() else { return Ok(0) };
     let watches = store.read(|r| store::watches::of_unit(r, unit))?;
     if watches.is_empty() {
         return Ok(0);
     }
-    let offers = Offers::load(store, user)?;
+    let offered = offers.get()?;
     let mut new: Vec<&str> = watches
         .iter()
-        .flat_map(|w| offers.matching(w).into_iter().filter(|l| watch::is_new(w, l)).map(|l| l.id.as_str()))
+        .flat_map(|w| matching(offered, w).into_iter().filter(|l| watch::is_new(w, l)).map(|l| l.id.as_str()))
         .collect();
     new.sort_unstable();
     new.dedup();
