@@ -78,8 +78,11 @@ export async function startServer(dataDir) {
   }
 }
 
-/** Headless system Chromium, fresh profile, 1366×768, loopback traffic only. */
-export async function launchBrowser() {
+/**
+ * Headless system Chromium, fresh profile, 1366×768, loopback traffic only.
+ * `device` overrides the window, e.g. a phone: `{ viewport: { width: 375, height: 667 }, isMobile: true, hasTouch: true }`.
+ */
+export async function launchBrowser(device = {}) {
   const userDataDir = await tempDir('gwc-chromium-')
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: chromiumPath,
@@ -95,6 +98,7 @@ export async function launchBrowser() {
     ],
     viewport: { width: 1366, height: 768 },
     locale: 'zh-CN',
+    ...device,
   })
   await context.route('**/*', (route) => {
     const host = new URL(route.request().url()).hostname

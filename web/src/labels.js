@@ -244,6 +244,7 @@ export const HISTORY_SOURCES = {
   split: '拆分',
   photos: '照片',
   listing: '公物仓',
+  stocktake: '盘点',
 }
 
 /** Card fields as named in a history entry (`field`). */
@@ -461,3 +462,15 @@ export const BUNDLE_RESULTS = {
 
 /** 数据交换: the kinds of events a bundle carries (`inspect.counts`). */
 export const BUNDLE_EVENT_KINDS = { listing: '入仓资产', demand: '需求' }
+
+/** 低效闲置资产盘点: a task's state (the server also sends `state_label`). */
+export const STOCKTAKE_STATE_TAGS = { checking: 'primary', submitted: 'warning', applied: 'success', cancelled: 'info' }
+
+/** A stocktake difference's kind (审核 / 已生效). */
+export const STOCKTAKE_DIFF_KINDS = {
+  status: '使用状态变更',
+  moved: '存放地点变更',
+  missing: '盘亏',
+  surplus: '盘盈',
+  photos: '新照片',
+}

@@ -83,6 +83,27 @@ export const MENU_ITEMS = [
     component: () => import('./views/InterestsView.vue'),
   },
   {
+    // 低效闲置资产盘点 (通知二(二)): checklist → 现场盘点 → 审核 → 生效 → 入仓申请.
+    group: 'warehouse',
+    name: 'warehouse-stocktakes',
+    title: '资产盘点',
+    path: '/warehouse/stocktakes',
+    permission: 'stocktakes.read',
+    test: 'warehouse-stocktakes',
+    component: () => import('./views/StocktakesView.vue'),
+  },
+  {
+    group: 'warehouse',
+    name: 'warehouse-stocktake',
+    title: '盘点任务',
+    path: '/warehouse/stocktakes/:id',
+    permission: 'stocktakes.read',
+    test: 'warehouse-stocktake',
+    hidden: true,
+    menu: '/warehouse/stocktakes',
+    component: () => import('./views/StocktakeView.vue'),
+  },
+  {
     group: 'warehouse',
     name: 'warehouse-plaza',
     title: '公物仓广场',

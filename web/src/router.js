@@ -36,6 +36,19 @@ const routes = [
     component: () => import('./views/ListingLabelView.vue'),
     meta: { title: '资产标签', permission: 'listings.view', print: true },
   },
+  {
+    path: '/warehouse/stocktakes/:id/print',
+    name: 'stocktake-print',
+    component: () => import('./views/StocktakePrintView.vue'),
+    meta: { title: '盘点清单', permission: 'stocktakes.read', print: true },
+  },
+  {
+    // The page a checklist's QR code opens on a phone: just the 盘点 panel of one card.
+    path: '/warehouse/stocktakes/:id/check/:cardId',
+    name: 'stocktake-check',
+    component: () => import('./views/StocktakeCheckView.vue'),
+    meta: { title: '现场盘点', permission: 'stocktakes.read' },
+  },
   // The server's to-do links name 我的需求 by this path.
   { path: '/demands/mine', redirect: (to) => ({ name: 'platform-demands', query: to.query }) },
   {
