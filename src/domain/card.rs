@@ -364,7 +364,7 @@ impl AssetCard {
 }
 
 /// Refuses a change to a card that is in the warehouse.
-pub fn not_in_listing(card: &AssetCard) -> Result<(), DomainError> {
+fn not_in_listing(card: &AssetCard) -> Result<(), DomainError> {
     match &card.active_listing_id {
         Some(listing) => Err(DomainError::Conflict {
             message: format!(
@@ -555,21 +555,17 @@ pub fn apportion(total: i64, weights: &[u32]) -> Vec<i64> {
 }
 
 impl Split {
-    /// The parts as cards: the first keeps the card's id and asset code, the others get
-    /// `新id` from `next_id` and `资产编号-2`, `-3` …; values apportioned exactly.
-    pub fn apply(
-        &self,
-        card: &AssetCard,
-        next_id: impl FnMut() -> String,
-        now: &str,
-    ) -> Result<Vec<AssetCard>, DomainError> {
+    /// The parts of a 拆分 the clerk asks for, if the card may be split now (not in the warehouse:
+    /// a partial 无偿调拨 splits its card through [`split_parts`] directly).
+    pub fn parts_of(&self, card: &AssetCard) -> Result<&[SplitPart], DomainError> {
         not_in_listing(card)?;
-        split_parts(card, &self.parts, next_id, now)
+        Ok(&self.parts)
     }
 }
 
-/// The parts of a split as cards (the rules of [`Split::apply`] but for the card's listing: a
-/// partial 无偿调拨 splits the card it records). The parts after the first leave any listing.
+/// The parts of a split as cards: the first keeps the card's id and asset code, the others get
+/// `新id` from `next_id` and `资产编号-2`, `-3` …; values apportioned exactly. The parts after the
+/// first leave any listing (a partial 无偿调拨 splits the card it records).
 pub fn split_parts(
     card: &AssetCard,
     parts: &[SplitPart],
@@ -683,7 +679,7 @@ mod tests {
             "{err:?}"
         );
         let split = Split { parts: vec![SplitPart { quantity: 5, status: CardStatus::Idle, shared: false }; 2] };
-        assert!(matches!(split.apply(&listed, String::new, ""), Err(DomainError::Conflict { .. })));
+        assert!(matches!(split.parts_of(&listed), Err(DomainError::Conflict { .. })));
     }
 
     #[test]

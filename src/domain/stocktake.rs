@@ -282,7 +282,7 @@ fn note(text: &str, required: Option<&str>) -> Result<String, Refusal> {
 }
 
 /// Whether a card of the unit is in the scope (in the ledger, not transferred out).
-pub fn covers(scope: &StocktakeScope, card: &AssetCard, subtree: &[String]) -> bool {
+fn covers(scope: &StocktakeScope, card: &AssetCard, subtree: &[String]) -> bool {
     card.transferred_to.is_none()
         && match scope {
             StocktakeScope::Unit => true,

@@ -378,8 +378,7 @@ async fn split_card(
             let card =
                 store::cards::get(tx, &card.id)?.ok_or_else(|| DomainError::NotFound("资产卡片不存在".to_owned()))?;
             let now = clock::now_rfc3339();
-            crate::domain::card::not_in_listing(&card)?;
-            let parts = store::cards::split(tx, &card, &body.parts, &ctx.user.username, &now)?;
+            let parts = store::cards::split(tx, &card, body.parts_of(&card)?, &ctx.user.username, &now)?;
             let codes: Vec<String> = parts.iter().map(|p| format!("{}（数量 {}）", p.asset_code, p.quantity)).collect();
             let summary = format!("资产卡片 {} {} 拆分为 {}", card.asset_code, card.name, codes.join("、"));
             Ok((
