@@ -991,6 +991,12 @@ impl Listing {
         matches!(self.state, State::Published | State::PendingExit)
     }
 
+    /// Whether this node's own listing is in the warehouse now or already transferred or shared
+    /// through it (what 盘点情况 counts as an idle card that reached the warehouse).
+    pub fn reached_warehouse(&self) -> bool {
+        self.origin.is_none() && (self.in_warehouse_plaza() || self.state == State::Completed)
+    }
+
     /// Whether it is on offer to this node's units: its own in the warehouse plaza, or one received
     /// from another node while it is published on the platform.
     pub fn offered_here(&self) -> bool {

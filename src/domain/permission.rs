@@ -350,6 +350,7 @@ pub const ROUTES: &[(&str, &str, Action)] = &[
     ("GET", "/api/v1/reports/late-units", Action::ReportsRead),
     ("GET", "/api/v1/stocktakes", Action::StocktakesRead),
     ("GET", "/api/v1/stocktakes/overview", Action::StocktakesOverview),
+    ("GET", "/api/v1/stocktakes/overview.xlsx", Action::StocktakesOverview),
     ("POST", "/api/v1/stocktakes", Action::StocktakesManage),
     ("GET", "/api/v1/stocktakes/{id}", Action::StocktakesRead),
     ("PUT", "/api/v1/stocktakes/{id}/lines/{card_id}", Action::StocktakesManage),

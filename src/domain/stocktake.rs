@@ -746,30 +746,21 @@ pub fn found_spare(task: &Stocktake) -> Vec<&StocktakeLine> {
     if task.state != StocktakeState::Applied {
         return Vec::new();
     }
+    spare_lines(task).collect()
+}
+
+/// The lines found idle, low-efficiency or pending disposal.
+fn spare_lines(task: &Stocktake) -> impl Iterator<Item = &StocktakeLine> {
     task.lines
         .iter()
         .filter(|l| l.check.as_ref().is_some_and(|c| c.found && c.status.is_some_and(CardStatus::is_spare)))
-        .collect()
 }
 
-/// One unit's stocktakes of a year (盘点情况), for the unit and its authority.
+/// What one stocktake found, on its page: counted from the checks whatever the state, with the
+/// time it has taken.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, ToSchema)]
-pub struct UnitStocktakes {
-    /// The unit.
-    pub unit_id: String,
-    /// Its name.
-    pub unit_name: String,
-    /// Its 主管部门.
-    pub department: String,
-    /// Its region.
-    pub region: String,
-    /// Stocktakes opened in the year (not 作废).
-    pub tasks: u64,
-    /// Of which 已生效.
-    pub applied: u64,
-    /// When the last one took effect, RFC 3339.
-    pub last_applied_at: Option<String>,
-    /// Cards checked in the applied ones.
+pub struct Findings {
+    /// Cards checked.
     pub cards_checked: u64,
     /// Found idle, low-efficiency or pending disposal.
     pub found_spare: u64,
@@ -783,20 +774,160 @@ pub struct UnitStocktakes {
     pub missing: u64,
     /// 盘盈.
     pub surplus: u64,
-    /// Days from opening to taking effect, summed over the applied ones (the average is this / applied).
-    pub days_taken: u64,
+    /// 用时: minutes from opening to taking effect, or to `now` while not yet in effect; none once 作废.
+    pub minutes_taken: Option<u64>,
 }
 
-/// 盘点情况 of `units` in `year` (`YYYY`): one row per unit, those without an applied stocktake in the
-/// year first (the list an authority sends reminders from), then by name. `in_warehouse` says
-/// whether a card is in the warehouse now or went through it.
+/// Minutes from one RFC 3339 time to another (none when either is unreadable or the order is wrong).
+fn minutes_between(from: &str, to: &str) -> Option<u64> {
+    let (from, to) = (super::clock::parse_rfc3339(from)?, super::clock::parse_rfc3339(to)?);
+    u64::try_from((to - from).whole_minutes()).ok()
+}
+
+/// What `task` found; `in_warehouse` says whether a card is in the warehouse now or went through it.
+pub fn findings(task: &Stocktake, in_warehouse: impl Fn(&str) -> bool, now: &str) -> Findings {
+    let p = progress(task);
+    let mut f = Findings {
+        cards_checked: p.checked,
+        moved: p.moved,
+        missing: p.missing,
+        surplus: p.surplus,
+        minutes_taken: match task.state {
+            StocktakeState::Cancelled => None,
+            StocktakeState::Applied => minutes_between(&task.created_at, task.reviewed_at.as_deref().unwrap_or(now)),
+            StocktakeState::Checking | StocktakeState::Submitted => minutes_between(&task.created_at, now),
+        },
+        ..Findings::default()
+    };
+    for line in spare_lines(task) {
+        f.found_spare += 1;
+        f.found_spare_value_fen += line.original_value_fen;
+        f.spare_in_warehouse += u64::from(in_warehouse(&line.card_id));
+    }
+    f
+}
+
+/// A year's stocktakes added up (盘点情况): every figure but the task counts sums the applied ones.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, ToSchema)]
+pub struct Tally {
+    /// Stocktakes opened in the year (not 作废).
+    pub tasks: u64,
+    /// Of which 已生效.
+    pub applied: u64,
+    /// Cards checked.
+    pub cards_checked: u64,
+    /// Found idle, low-efficiency or pending disposal.
+    pub found_spare: u64,
+    /// Their 原值, fen.
+    pub found_spare_value_fen: i64,
+    /// Of those, in the warehouse now or already transferred or shared through it.
+    pub spare_in_warehouse: u64,
+    /// Found elsewhere than the ledger says.
+    pub moved: u64,
+    /// 盘亏.
+    pub missing: u64,
+    /// 盘盈.
+    pub surplus: u64,
+    /// Minutes from opening to taking effect, summed (the average is this / applied).
+    pub minutes_taken: u64,
+}
+
+impl Tally {
+    fn add(&mut self, other: &Tally) {
+        self.tasks += other.tasks;
+        self.applied += other.applied;
+        self.cards_checked += other.cards_checked;
+        self.found_spare += other.found_spare;
+        self.found_spare_value_fen += other.found_spare_value_fen;
+        self.spare_in_warehouse += other.spare_in_warehouse;
+        self.moved += other.moved;
+        self.missing += other.missing;
+        self.surplus += other.surplus;
+        self.minutes_taken += other.minutes_taken;
+    }
+
+    fn applied(f: &Findings) -> Tally {
+        Tally {
+            tasks: 1,
+            applied: 1,
+            cards_checked: f.cards_checked,
+            found_spare: f.found_spare,
+            found_spare_value_fen: f.found_spare_value_fen,
+            spare_in_warehouse: f.spare_in_warehouse,
+            moved: f.moved,
+            missing: f.missing,
+            surplus: f.surplus,
+            minutes_taken: f.minutes_taken.unwrap_or(0),
+        }
+    }
+}
+
+/// One unit's stocktakes of a year (盘点情况), for the unit and its authority.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, ToSchema)]
+pub struct UnitStocktakes {
+    /// The unit.
+    pub unit_id: String,
+    /// Its name.
+    pub unit_name: String,
+    /// Its 主管部门.
+    pub department: String,
+    /// Its region.
+    pub region: String,
+    /// The region's name.
+    pub region_name: String,
+    /// When the last one took effect, RFC 3339.
+    pub last_applied_at: Option<String>,
+    /// Its figures.
+    #[serde(flatten)]
+    pub tally: Tally,
+}
+
+/// The units of one region (or all of them: 合计).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, ToSchema)]
+pub struct RegionStocktakes {
+    /// The 财政区划 code ("" for 合计).
+    pub region: String,
+    /// Its name (合计).
+    pub region_name: String,
+    /// Units.
+    pub units: u64,
+    /// Of which without a stocktake that took effect in the year.
+    pub not_done: u64,
+    /// Their figures added up.
+    #[serde(flatten)]
+    pub tally: Tally,
+}
+
+impl RegionStocktakes {
+    fn add(&mut self, unit: &UnitStocktakes) {
+        self.units += 1;
+        self.not_done += u64::from(unit.tally.applied == 0);
+        self.tally.add(&unit.tally);
+    }
+}
+
+/// 盘点情况 of a year: per unit, per region, and the whole.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, ToSchema)]
+pub struct StocktakeOverview {
+    /// One row per unit; those without a stocktake that took effect in the year first (the list an
+    /// authority sends reminders from), then by name.
+    pub items: Vec<UnitStocktakes>,
+    /// One row per region, by code.
+    pub regions: Vec<RegionStocktakes>,
+    /// 合计: the rows add up to it exactly.
+    pub total: RegionStocktakes,
+}
+
+/// 盘点情况 of `units` in `year` (`YYYY`). `in_warehouse` says whether a card is in the warehouse
+/// now or went through it; `region_name` names a region code.
 pub fn overview(
     units: &[super::unit::Unit],
     tasks: &[Stocktake],
     year: &str,
     in_warehouse: impl Fn(&str) -> bool,
-) -> Vec<UnitStocktakes> {
-    let mut rows: Vec<UnitStocktakes> = units
+    region_name: impl Fn(&str) -> String,
+) -> StocktakeOverview {
+    let mut items: Vec<UnitStocktakes> = units
         .iter()
         .map(|u| {
             let mut row = UnitStocktakes {
@@ -804,42 +935,42 @@ pub fn overview(
                 unit_name: u.name.clone(),
                 department: u.department.clone(),
                 region: u.region.to_string(),
+                region_name: region_name(u.region.as_str()),
                 ..UnitStocktakes::default()
             };
             let of_year = tasks.iter().filter(|t| {
                 t.unit_id == u.id && t.state != StocktakeState::Cancelled && t.created_at.starts_with(year)
             });
             for task in of_year {
-                row.tasks += 1;
                 if task.state != StocktakeState::Applied {
+                    row.tally.tasks += 1;
                     continue;
                 }
-                row.applied += 1;
                 if row.last_applied_at.as_deref() < task.reviewed_at.as_deref() {
                     row.last_applied_at = task.reviewed_at.clone();
                 }
-                let p = progress(task);
-                (row.cards_checked, row.moved, row.missing, row.surplus) = (
-                    row.cards_checked + p.checked,
-                    row.moved + p.moved,
-                    row.missing + p.missing,
-                    row.surplus + p.surplus,
-                );
-                for line in found_spare(task) {
-                    row.found_spare += 1;
-                    row.found_spare_value_fen += line.original_value_fen;
-                    row.spare_in_warehouse += u64::from(in_warehouse(&line.card_id));
-                }
-                let days = |at: &str| super::clock::parse_rfc3339(at).map(|t| t.date());
-                if let (Some(from), Some(to)) = (days(&task.created_at), task.reviewed_at.as_deref().and_then(days)) {
-                    row.days_taken += u64::try_from((to - from).whole_days()).unwrap_or(0);
-                }
+                let now = task.reviewed_at.clone().unwrap_or_default();
+                row.tally.add(&Tally::applied(&findings(task, &in_warehouse, &now)));
             }
             row
         })
         .collect();
-    rows.sort_by(|a, b| (a.applied > 0).cmp(&(b.applied > 0)).then_with(|| a.unit_name.cmp(&b.unit_name)));
-    rows
+    items.sort_by(|a, b| (a.tally.applied > 0).cmp(&(b.tally.applied > 0)).then_with(|| a.unit_name.cmp(&b.unit_name)));
+    let mut regions: std::collections::BTreeMap<&str, RegionStocktakes> = std::collections::BTreeMap::new();
+    let mut total = RegionStocktakes { region_name: "合计".to_owned(), ..RegionStocktakes::default() };
+    for row in &items {
+        regions
+            .entry(row.region.as_str())
+            .or_insert_with(|| RegionStocktakes {
+                region: row.region.clone(),
+                region_name: row.region_name.clone(),
+                ..RegionStocktakes::default()
+            })
+            .add(row);
+        total.add(row);
+    }
+    let regions = regions.into_values().collect();
+    StocktakeOverview { items, regions, total }
 }
 
 /// Whether the reviewer's return needs a reason.

@@ -2,7 +2,7 @@
 //! card by card on the spot (found or missing, status, where it is, photos, a note) and record
 //! what is not on the list (盘盈), then submit it. The rules are `domain::stocktake`'s.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -17,8 +17,8 @@ use crate::domain::card::{AssetCard, CardStatus};
 use crate::domain::clock;
 use crate::domain::location::LocationTree;
 use crate::domain::stocktake::{
-    self, CheckInput, Difference, LineCheck, NewStocktake, PhotoOf, Progress, Stocktake, StocktakeLine, StocktakeScope,
-    StocktakeState, Surplus, SurplusInput, UnitStocktakes,
+    self, CheckInput, Difference, LineCheck, NewStocktake, PhotoOf, Progress, Stocktake, StocktakeLine,
+    StocktakeOverview, StocktakeScope, StocktakeState, Surplus, SurplusInput,
 };
 use crate::domain::user::User;
 use crate::store::{self, Store};
@@ -45,6 +45,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(surplus_photo))
         .routes(routes!(entry_requests))
         .routes(routes!(overview))
+        .routes(routes!(overview_xlsx))
 }
 
 /// A place as the page shows it.
@@ -111,6 +112,8 @@ pub struct StocktakeSummary {
     pub state_label: &'static str,
     /// Checked n of m.
     pub progress: Progress,
+    /// What it found, 用时 included.
+    pub figures: stocktake::Findings,
     /// Who opened it.
     pub created_by: String,
     /// RFC 3339.
@@ -146,7 +149,22 @@ fn place(tree: &LocationTree, id: Option<&str>) -> Option<Place> {
     id.map(|id| Place { id: id.to_owned(), path: tree.path(id) })
 }
 
-fn summary(task: &Stocktake, tree: &LocationTree) -> StocktakeSummary {
+/// The cards of `unit` whose listing is in the warehouse now or went through it: read only for
+/// applied stocktakes with spare cards (the only ones whose figures ask).
+fn reached_warehouse(r: &impl store::Read, units: &[&str]) -> store::Result<HashSet<String>> {
+    Ok(store::listings::all(r)?
+        .into_iter()
+        .filter(|l| l.reached_warehouse() && units.contains(&l.unit_id.as_str()))
+        .map(|l| l.card_id)
+        .collect())
+}
+
+/// Whether a stocktake's figures need to know which cards reached the warehouse.
+fn asks_warehouse(task: &Stocktake) -> bool {
+    task.state == StocktakeState::Applied && !stocktake::found_spare(task).is_empty()
+}
+
+fn summary(task: &Stocktake, tree: &LocationTree, through: &HashSet<String>, now: &str) -> StocktakeSummary {
     let scope_label = match &task.scope {
         StocktakeScope::Unit => "全单位".to_owned(),
         StocktakeScope::Department { name } => format!("使用部门：{name}"),
@@ -162,6 +180,7 @@ fn summary(task: &Stocktake, tree: &LocationTree) -> StocktakeSummary {
         state: task.state,
         state_label: task.state.label(),
         progress: stocktake::progress(task),
+        figures: stocktake::findings(task, |card| through.contains(card), now),
         created_by: task.created_by.clone(),
         created_at: task.created_at.clone(),
         submitted_at: task.submitted_at.clone(),
@@ -169,8 +188,14 @@ fn summary(task: &Stocktake, tree: &LocationTree) -> StocktakeSummary {
     }
 }
 
-fn view(task: Stocktake, tree: &LocationTree, cards: &HashMap<String, AssetCard>, user: &User) -> StocktakeView {
-    let summary = summary(&task, tree);
+fn view(
+    task: Stocktake,
+    tree: &LocationTree,
+    cards: &HashMap<String, AssetCard>,
+    through: &HashSet<String>,
+    user: &User,
+) -> StocktakeView {
+    let summary = summary(&task, tree, through, &clock::now_rfc3339());
     let actor = actor_of(user);
     let differences = match task.state {
         StocktakeState::Applied => task.result.clone(),
@@ -227,19 +252,20 @@ fn unit_of(user: &User) -> Result<String, ApiError> {
 
 fn read_view(store: &Store, user: &User, id: &str) -> Result<StocktakeView, ApiError> {
     let unit = unit_of(user)?;
-    let (task, tree, cards) = store.read(|r| {
+    let (task, tree, cards, through) = store.read(|r| {
         let task = store::stocktakes::get(r, id)?
             .filter(|t| t.unit_id == unit)
             .ok_or_else(|| DomainError::NotFound("盘点任务不存在".to_owned()))?;
+        let through = if asks_warehouse(&task) { reached_warehouse(r, &[unit.as_str()])? } else { HashSet::new() };
         let cards = match task.state {
             StocktakeState::Submitted => {
                 store::cards::all(r)?.into_iter().filter(|c| c.unit_id == unit).map(|c| (c.id.clone(), c)).collect()
             }
             _ => HashMap::new(),
         };
-        Ok((task, store::locations::tree(r, &unit)?, cards))
+        Ok((task, store::locations::tree(r, &unit)?, cards, through))
     })?;
-    Ok(view(task, &tree, &cards, user))
+    Ok(view(task, &tree, &cards, &through, user))
 }
 
 /// 盘点任务 of the caller's unit, newest first.
@@ -249,9 +275,14 @@ async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Json<Items<Stoc
     let store = state.store.clone();
     let items = blocking(move || {
         let unit = unit_of(&ctx.user)?;
-        let (tasks, tree) =
-            store.read(|r| Ok((store::stocktakes::of_unit(r, &unit)?, store::locations::tree(r, &unit)?)))?;
-        Ok::<_, ApiError>(tasks.iter().map(|t| summary(t, &tree)).collect())
+        let (tasks, tree, through) = store.read(|r| {
+            let tasks = store::stocktakes::of_unit(r, &unit)?;
+            let through =
+                if tasks.iter().any(asks_warehouse) { reached_warehouse(r, &[unit.as_str()])? } else { HashSet::new() };
+            Ok((tasks, store::locations::tree(r, &unit)?, through))
+        })?;
+        let now = clock::now_rfc3339();
+        Ok::<_, ApiError>(tasks.iter().map(|t| summary(t, &tree, &through, &now)).collect())
     })
     .await?;
     Ok(Json(Items { items }))
@@ -691,15 +722,17 @@ pub struct OverviewQuery {
 pub struct Overview {
     /// The year.
     pub year: String,
-    /// One row per unit of the caller's scope; those without a stocktake that took effect first.
-    pub items: Vec<UnitStocktakes>,
+    /// Per unit, per region, 合计.
+    #[serde(flatten)]
+    pub overview: StocktakeOverview,
     /// Units without a stocktake that took effect in the year.
     pub not_done: u64,
 }
 
-/// 盘点情况: per unit of the caller's scope (a unit its own, an authority its region), the year's
-/// stocktakes — cards checked, found idle (count, 原值), moved, missing, surplus, days taken, how many of
-/// the idle ones reached the warehouse — and which units have not done one.
+/// 盘点情况: per unit of the caller's scope (a unit its own, an authority its region), per region
+/// and in all, the year's stocktakes — cards checked, found idle (count, 原值), moved, missing,
+/// surplus, time taken, how many of the idle ones reached the warehouse — and which units have not
+/// done one.
 #[utoipa::path(get, path = "/api/v1/stocktakes/overview", tag = "stocktakes", params(OverviewQuery),
     responses((status = 200, body = Overview), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn overview(
@@ -708,38 +741,168 @@ async fn overview(
     super::extract::Query(query): super::extract::Query<OverviewQuery>,
 ) -> Result<Json<Overview>, ApiError> {
     let store = state.store.clone();
-    let answer = blocking(move || {
-        let user = &ctx.user;
-        let year = match query.year.as_deref().map(str::trim).filter(|y| !y.is_empty()) {
-            Some(y) if y.len() == 4 && y.bytes().all(|b| b.is_ascii_digit()) => y.to_owned(),
-            Some(_) => return Err(ApiError::from(DomainError::invalid("年度应为四位数字，如 2026"))),
-            None => clock::today()[..4].to_owned(),
-        };
-        let (units, tasks, listings) = store.read(|r| {
-            let units: Vec<_> = store::units::all(r)?
-                .into_iter()
-                .filter(|u| !u.disabled && crate::domain::permission::in_my_information(user, &u.id, &u.region))
-                .collect();
-            let tasks: Vec<Stocktake> = units
-                .iter()
-                .map(|u| store::stocktakes::of_unit(r, &u.id))
-                .collect::<Result<Vec<_>, _>>()?
-                .into_iter()
-                .flatten()
-                .collect();
-            Ok((units, tasks, store::listings::all(r)?))
-        })?;
-        let through: std::collections::HashSet<&str> = listings
-            .iter()
-            .filter(|l| {
-                l.origin.is_none() && (l.in_warehouse_plaza() || l.state == crate::domain::listing::State::Completed)
-            })
-            .map(|l| l.card_id.as_str())
-            .collect();
-        let items = stocktake::overview(&units, &tasks, &year, |card| through.contains(card));
-        let not_done = items.iter().filter(|r| r.applied == 0).count() as u64;
-        Ok(Overview { year, items, not_done })
+    Ok(Json(blocking(move || overview_of(&store, &ctx.user, &query)).await?))
+}
+
+/// The same as an .xlsx workbook: 按单位 and 按地区, each with its 合计 row.
+#[utoipa::path(get, path = "/api/v1/stocktakes/overview.xlsx", tag = "stocktakes", params(OverviewQuery),
+    responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn overview_xlsx(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    super::extract::Query(query): super::extract::Query<OverviewQuery>,
+) -> Result<axum::response::Response, ApiError> {
+    use axum::response::IntoResponse;
+    let store = state.store.clone();
+    let bytes = blocking(move || {
+        let overview = overview_of(&store, &ctx.user, &query)?;
+        overview_workbook(&overview).map_err(|e| ApiError::Internal(e.to_string()))
     })
     .await?;
-    Ok(Json(answer))
+    Ok((
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_owned(),
+            ),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                // 盘点情况.xlsx
+                "attachment; filename=\"stocktakes.xlsx\"; filename*=UTF-8''%E7%9B%98%E7%82%B9%E6%83%85%E5%86%B5.xlsx"
+                    .to_owned(),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+fn overview_of(store: &Store, user: &User, query: &OverviewQuery) -> Result<Overview, ApiError> {
+    let year = match query.year.as_deref().map(str::trim).filter(|y| !y.is_empty()) {
+        Some(y) if y.len() == 4 && y.bytes().all(|b| b.is_ascii_digit()) => y.to_owned(),
+        Some(_) => return Err(ApiError::from(DomainError::invalid("年度应为四位数字，如 2026"))),
+        None => clock::today()[..4].to_owned(),
+    };
+    let (units, tasks, through) = store.read(|r| {
+        let units: Vec<_> = store::units::all(r)?
+            .into_iter()
+            .filter(|u| !u.disabled && crate::domain::permission::in_my_information(user, &u.id, &u.region))
+            .collect();
+        let tasks: Vec<Stocktake> = units
+            .iter()
+            .map(|u| store::stocktakes::of_unit(r, &u.id))
+            .collect::<Result<Vec<_>, _>>()?
+            .into_iter()
+            .flatten()
+            .collect();
+        let asking: Vec<&str> = tasks.iter().filter(|t| asks_warehouse(t)).map(|t| t.unit_id.as_str()).collect();
+        let through = if asking.is_empty() { HashSet::new() } else { reached_warehouse(r, &asking)? };
+        Ok((units, tasks, through))
+    })?;
+    let reference = store.reference();
+    let overview =
+        stocktake::overview(&units, &tasks, &year, |card| through.contains(card), |code| reference.region_name(code));
+    let not_done = overview.total.not_done;
+    Ok(Overview { year, overview, not_done })
+}
+
+/// A column of the 盘点情况 sheets: header and how a row shows in it.
+type TallyColumn = (&'static str, fn(&stocktake::Tally) -> f64);
+
+/// One sheet of 盘点情况.xlsx: name, the headers before the figures, the rows (those cells and the figures).
+type Sheet<'a> = (&'static str, Vec<&'static str>, Vec<(Vec<String>, &'a stocktake::Tally)>);
+
+/// The columns of the 盘点情况 sheets after the name.
+const OVERVIEW_COLUMNS: &[TallyColumn] = &[
+    ("盘点任务（个）", |t| t.tasks as f64),
+    ("已生效（个）", |t| t.applied as f64),
+    ("盘点资产（件）", |t| t.cards_checked as f64),
+    ("发现闲置（件）", |t| t.found_spare as f64),
+    ("闲置原值（元）", |t| t.found_spare_value_fen as f64 / 100.0),
+    ("已入仓（件）", |t| t.spare_in_warehouse as f64),
+    ("存放地点变动（件）", |t| t.moved as f64),
+    ("盘亏（件）", |t| t.missing as f64),
+    ("盘盈（项）", |t| t.surplus as f64),
+    ("平均用时（小时）", |t| {
+        if t.applied == 0 { 0.0 } else { (t.minutes_taken as f64 / t.applied as f64 / 6.0).round() / 10.0 }
+    }),
+];
+
+/// 盘点情况.xlsx: 按单位 (unit, 主管部门, 地区, whether done, the figures) and 按地区, each with 合计.
+fn overview_workbook(overview: &Overview) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    use rust_xlsxwriter::{Color, Format, Workbook};
+    let mut workbook = Workbook::new();
+    let head = Format::new().set_bold().set_text_wrap().set_background_color(Color::RGB(0xDDEBF7));
+    let bold = Format::new().set_bold();
+    let money = Format::new().set_num_format("#,##0.00");
+    let bold_money = money.clone().set_bold();
+    let year = &overview.year;
+    let units = &overview.overview.items;
+    let regions = &overview.overview.regions;
+    let total = &overview.overview.total;
+    let sheets: [Sheet<'_>; 2] = [
+        (
+            "按单位",
+            vec!["单位名称", "主管部门", "地区", "本年盘点"],
+            units
+                .iter()
+                .map(|u| {
+                    let done = if u.tally.applied > 0 { "已盘点" } else { "未盘点" };
+                    (vec![u.unit_name.clone(), u.department.clone(), u.region_name.clone(), done.to_owned()], &u.tally)
+                })
+                .collect(),
+        ),
+        (
+            "按地区",
+            vec!["地区", "单位数", "未盘点单位"],
+            regions
+                .iter()
+                .map(|r| (vec![r.region_name.clone(), r.units.to_string(), r.not_done.to_string()], &r.tally))
+                .collect(),
+        ),
+    ];
+    for (name, heads, rows) in sheets {
+        let sheet = workbook.add_worksheet();
+        sheet.set_name(name)?;
+        sheet.write_string_with_format(0, 0, format!("{year}年低效闲置资产盘点情况（{name}）"), &bold)?;
+        sheet.write_string(1, 0, format!("未盘点单位：{} 个，共 {} 个单位", total.not_done, total.units))?;
+        let first = heads.len() as u16;
+        for (col, title) in heads.iter().enumerate() {
+            sheet.write_string_with_format(3, col as u16, *title, &head)?;
+            sheet.set_column_width(col as u16, if col == 0 { 28 } else { 12 })?;
+        }
+        for (col, (title, _)) in OVERVIEW_COLUMNS.iter().enumerate() {
+            sheet.write_string_with_format(3, first + col as u16, *title, &head)?;
+            sheet.set_column_width(first + col as u16, 12)?;
+        }
+        let total_cells = {
+            let mut cells = vec!["合计".to_owned()];
+            if name == "按地区" {
+                cells.extend([total.units.to_string(), total.not_done.to_string()]);
+            }
+            cells
+        };
+        let count = rows.len();
+        for (n, (cells, tally)) in rows.into_iter().chain([(total_cells, &total.tally)]).enumerate() {
+            let row = 4 + n as u32;
+            let is_total = n == count;
+            for (col, text) in cells.iter().enumerate() {
+                match text.parse::<f64>() {
+                    Ok(number) if col > 0 => sheet.write_number(row, col as u16, number)?,
+                    _ if is_total => sheet.write_string_with_format(row, col as u16, text, &bold)?,
+                    _ => sheet.write_string(row, col as u16, text)?,
+                };
+            }
+            for (col, (title, value)) in OVERVIEW_COLUMNS.iter().enumerate() {
+                let format = match (title.contains("元"), is_total) {
+                    (true, true) => &bold_money,
+                    (true, false) => &money,
+                    (false, true) => &bold,
+                    (false, false) => &Format::new(),
+                };
+                sheet.write_number_with_format(row, first + col as u16, value(tally), format)?;
+            }
+        }
+    }
+    workbook.save_to_buffer()
 }

@@ -165,6 +165,11 @@ fn table() -> Vec<Route> {
             "/api/v1/stocktakes/overview",
             Only(&[Clerk, Reviewer, OtherClerk, Authority, OtherAuthority]),
         ),
+        route(
+            Method::GET,
+            "/api/v1/stocktakes/overview.xlsx",
+            Only(&[Clerk, Reviewer, OtherClerk, Authority, OtherAuthority]),
+        ),
         route(Method::POST, "/api/v1/stocktakes", Only(&[Clerk, OtherClerk])),
         route(Method::GET, "/api/v1/stocktakes/{id}", Only(&[Clerk, Reviewer, OtherClerk])),
         route(Method::PUT, "/api/v1/stocktakes/{id}/lines/{card_id}", Only(&[Clerk, OtherClerk])),

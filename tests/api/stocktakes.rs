@@ -4,6 +4,9 @@
 //! outside the unit sees it.
 
 use reqwest::StatusCode;
+use std::io::Cursor;
+
+use calamine::{Data, Reader, Xlsx};
 use serde_json::{Value, json};
 
 use crate::helpers::*;
@@ -332,6 +335,16 @@ async fn the_reviewer_returns_or_approves_and_the_idle_cards_become_draft_entry_
     assert_eq!(figures, [1, 1, 3, 2, 1, 1, 1, 0], "{row}");
     assert_eq!(row["found_spare_value_fen"], 2 * 568_000);
     assert_eq!((own["items"].as_array().unwrap().len(), own["not_done"].as_u64()), (1, Some(0)));
+    // The task's own page says the same, with its 用时 (opening to taking effect: this test's minutes).
+    let (_, task) = u.clerk.get(&path).await;
+    let f = &task["figures"];
+    assert_eq!(
+        (f["cards_checked"].as_u64(), f["found_spare"].as_u64(), f["spare_in_warehouse"].as_u64()),
+        (Some(3), Some(2), Some(1)),
+        "{f}"
+    );
+    assert_eq!((f["found_spare_value_fen"].as_i64(), f["minutes_taken"].as_u64()), (Some(2 * 568_000), Some(0)));
+    assert_eq!(own["total"]["found_spare_value_fen"], row["found_spare_value_fen"], "{own}");
     let admin = app.admin().await;
     app.create_unit(&admin, "210103", "002001", "沈河区教育局").await;
     let (status, body) = admin
@@ -345,6 +358,44 @@ async fn the_reviewer_returns_or_approves_and_the_idle_cards_become_draft_entry_
         region["items"].as_array().unwrap().iter().map(|r| r["unit_name"].as_str().unwrap()).collect();
     assert_eq!(names, ["沈河区教育局", "单位001001"], "not done first: {region}");
     assert_eq!(region["not_done"], 1);
+    // Per region (和平区, 沈河区) and 合计: the rows add up to the server's total, figure by figure.
+    let regions = region["regions"].as_array().unwrap();
+    let names: Vec<&str> = regions.iter().map(|r| r["region_name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["和平区", "沈河区"], "{region}");
+    let total = &region["total"];
+    assert_eq!((total["units"].as_u64(), total["not_done"].as_u64()), (Some(2), Some(1)));
+    for key in [
+        "tasks",
+        "applied",
+        "cards_checked",
+        "found_spare",
+        "found_spare_value_fen",
+        "spare_in_warehouse",
+        "moved",
+        "missing",
+        "surplus",
+        "minutes_taken",
+    ] {
+        let of = |rows: &[Value]| rows.iter().map(|r| r[key].as_i64().unwrap()).sum::<i64>();
+        assert_eq!(of(regions), total[key].as_i64().unwrap(), "{key}");
+        assert_eq!(of(region["items"].as_array().unwrap()), total[key].as_i64().unwrap(), "{key}");
+    }
+    // The .xlsx: one row per unit then 合计, the same numbers.
+    let (status, disposition, bytes) = authority.get_file("/api/v1/stocktakes/overview.xlsx").await;
+    assert_eq!((status, disposition.contains(".xlsx")), (StatusCode::OK, true), "{disposition}");
+    let mut book: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes)).unwrap();
+    let sheet = book.worksheet_range("按单位").unwrap();
+    let rows: Vec<&[Data]> = sheet.rows().collect();
+    let header = rows.iter().position(|r| r.first() == Some(&Data::String("单位名称".into()))).unwrap();
+    assert_eq!(rows[header + 1][0], Data::String("沈河区教育局".into()));
+    assert_eq!(rows[header + 1][3], Data::String("未盘点".into()));
+    let last = rows.last().unwrap();
+    assert_eq!((last[0].clone(), rows.len() - header - 1), (Data::String("合计".into()), 3));
+    let column = |title: &str| rows[header].iter().position(|c| *c == Data::String(title.into())).unwrap();
+    assert_eq!(last[column("发现闲置（件）")], Data::Float(2.0));
+    assert_eq!(last[column("闲置原值（元）")], Data::Float(11_360.0));
+    assert_eq!(last[column("已入仓（件）")], Data::Float(1.0));
+    assert_eq!(book.worksheet_range("按地区").unwrap().rows().count(), header + 1 + 3);
     let (status, _) = authority.get("/api/v1/stocktakes/overview?year=26").await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(authority.get("/api/v1/stocktakes/overview?year=2020").await.1["not_done"], 2);

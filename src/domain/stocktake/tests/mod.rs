@@ -162,3 +162,85 @@ fn a_stocktake_is_submitted_only_when_every_card_is_checked_and_then_is_closed_t
     assert!(cancel(&submitted, &clerk("u1")).is_err());
     assert_eq!(cancel(&task, &clerk("u1")).unwrap().state, StocktakeState::Cancelled);
 }
+
+fn unit(id: &str, region: &str, name: &str) -> crate::domain::unit::Unit {
+    crate::domain::unit::Unit {
+        id: id.into(),
+        budget_code: format!("{region}{id}"),
+        name: name.into(),
+        region: RegionCode::parse(region).unwrap(),
+        department: "教育局".into(),
+        unit_type: crate::domain::unit::UnitType::Administrative,
+        contact_name: String::new(),
+        contact_phone: String::new(),
+        physical_warehouse: false,
+        disabled: false,
+        created_at: NOW.into(),
+    }
+}
+
+/// A stocktake of u1's 办公室 (c1 idle, c3 missing) opened at `opened_at` and approved at `applied_at`.
+fn applied(id: &str, opened_at: &str, applied_at: &str) -> Stocktake {
+    let known = |l: &str| tree().get(l).is_some();
+    let mut task = opened(StocktakeScope::Department { name: "办公室".into() });
+    task = check(&task, "c1", &clerk("u1"), "x", &found(CardStatus::Idle, Some("L5")), known, NOW).unwrap();
+    let missing = CheckInput { found: false, status: None, location_id: None, note: "未找到".into() };
+    task = check(&task, "c3", &clerk("u1"), "x", &missing, known, NOW).unwrap();
+    Stocktake {
+        id: id.into(),
+        state: StocktakeState::Applied,
+        created_at: opened_at.into(),
+        reviewed_at: Some(applied_at.into()),
+        ..task
+    }
+}
+
+#[test]
+fn the_overview_counts_applied_stocktakes_of_the_year_and_adds_up_per_region_and_in_all() {
+    let units = [
+        unit("u1", "210102", "和平区教育局"),
+        unit("u2", "210102", "和平区档案馆"),
+        unit("u3", "210103", "沈河区教育局"),
+    ];
+    let one = applied("ST1", "2026-03-01T08:00:00Z", "2026-03-02T10:30:00Z");
+    let two = Stocktake { unit_id: "u3".into(), ..applied("ST2", "2026-05-01T08:00:00Z", "2026-05-01T09:00:00Z") };
+    let last_year = applied("ST3", "2025-12-01T08:00:00Z", "2025-12-02T08:00:00Z");
+    let checking =
+        Stocktake { state: StocktakeState::Checking, reviewed_at: None, ..applied("ST4", "2026-06-01T08:00:00Z", "") };
+    let cancelled = Stocktake { state: StocktakeState::Cancelled, ..applied("ST5", "2026-07-01T08:00:00Z", "") };
+    let tasks = [one.clone(), two, last_year, checking.clone(), cancelled.clone()];
+    let in_warehouse = |card: &str| card == "c1";
+    let names = |code: &str| if code == "210102" { "和平区".to_owned() } else { "沈河区".to_owned() };
+
+    let f = findings(&one, in_warehouse, NOW);
+    assert_eq!((f.cards_checked, f.found_spare, f.found_spare_value_fen, f.spare_in_warehouse), (2, 1, 500_000, 1));
+    assert_eq!((f.moved, f.missing, f.minutes_taken), (1, 1, Some(26 * 60 + 30)), "opening to taking effect");
+    assert_eq!(findings(&checking, in_warehouse, NOW).minutes_taken, Some(180 * 24 * 60 + 60), "so far");
+    assert_eq!(findings(&cancelled, in_warehouse, NOW).minutes_taken, None);
+
+    let o = overview(&units, &tasks, "2026", in_warehouse, names);
+    let rows: Vec<(&str, u64, u64, u64)> =
+        o.items.iter().map(|r| (r.unit_name.as_str(), r.tally.tasks, r.tally.applied, r.tally.minutes_taken)).collect();
+    assert_eq!(
+        rows,
+        [("和平区档案馆", 0, 0, 0), ("和平区教育局", 2, 1, 26 * 60 + 30), ("沈河区教育局", 1, 1, 60)],
+        "not done first; the open task counts as a task, not its figures; last year's and the cancelled one not at all"
+    );
+    assert_eq!(o.items[1].last_applied_at.as_deref(), Some("2026-03-02T10:30:00Z"));
+    let regions: Vec<(&str, u64, u64, u64)> =
+        o.regions.iter().map(|r| (r.region_name.as_str(), r.units, r.not_done, r.tally.found_spare)).collect();
+    assert_eq!(regions, [("和平区", 2, 1, 1), ("沈河区", 1, 0, 1)]);
+    let t = &o.total;
+    assert_eq!((t.region_name.as_str(), t.units, t.not_done), ("合计", 3, 1));
+    assert_eq!(
+        (
+            t.tally.tasks,
+            t.tally.applied,
+            t.tally.cards_checked,
+            t.tally.found_spare_value_fen,
+            t.tally.spare_in_warehouse
+        ),
+        (3, 2, 4, 1_000_000, 2)
+    );
+    assert_eq!((t.tally.moved, t.tally.missing, t.tally.minutes_taken), (2, 2, 26 * 60 + 30 + 60));
+}
