@@ -10,7 +10,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::domain::card::{AssetCard, CardStatus, category_prefix};
-use crate::domain::listing::{self, Listing, Mode, NationalState};
+use crate::domain::listing::{self, Listing, Mode, NationalState, Viewer};
 use crate::domain::region::RegionCode;
 use crate::store::{self, Store};
 
@@ -43,7 +43,7 @@ pub enum PlazaSort {
 }
 
 /// Plaza filters.
-#[derive(Deserialize, IntoParams)]
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
 pub struct PlazaFilter {
     /// Chinese substring over name, spec, brand, description.
     pub q: Option<String>,
@@ -85,15 +85,33 @@ fn distance(a: &RegionCode, b: &RegionCode) -> u8 {
     }
 }
 
-fn plaza(
-    store: &Store,
-    ctx: &Ctx,
-    filter: &PlazaFilter,
-    shows: impl Fn(&Listing) -> bool,
-) -> Result<Paged<ListingView>, ApiError> {
+/// Which plaza.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Plaza {
+    /// 公物仓广场: this node's own listings in the warehouse.
+    Warehouse,
+    /// 调剂广场: transfer listings published to the national platform.
+    Transfer,
+    /// 共享广场: sharing listings published to the national platform.
+    Share,
+}
+
+impl Plaza {
+    /// Whether a listing is in this plaza (before visibility, holds and filters).
+    pub fn shows(self, l: &Listing) -> bool {
+        match self {
+            Self::Warehouse => l.in_warehouse_plaza() && l.origin.is_none(),
+            Self::Transfer => on_platform(l, Mode::Transfer),
+            Self::Share => on_platform(l, Mode::Share),
+        }
+    }
+}
+
+/// A plaza answer as the UI shows it: one page of listings and the total, for `viewer` (SPEC §7),
+/// without 洽谈中 listings (their detail page says why). What the benchmark measures.
+pub fn search(store: &Store, viewer: &Viewer, plaza: Plaza, filter: &PlazaFilter) -> Result<Paged<Listing>, ApiError> {
     let paging = Paging { page: filter.page, page_size: filter.page_size };
     paging.checked()?;
-    let viewer = viewer_of(store, &ctx.user)?;
     let region = filter.region.as_deref().filter(|r| !r.is_empty()).map(RegionCode::parse).transpose()?;
     let q = filter.q.as_deref().map(str::trim).unwrap_or("");
     let category = filter.category.as_deref().map(category_prefix).unwrap_or("");
@@ -109,7 +127,6 @@ fn plaza(
         let on = l.published_at.as_deref().and_then(|p| p.get(..10)).unwrap_or("");
         from.as_deref().is_none_or(|f| on >= f) && to.as_deref().is_none_or(|t| on <= t)
     };
-    // 洽谈中 listings leave the plazas' available view (their detail page says why).
     let today = crate::domain::clock::today();
     let cards = store.read(|r| {
         let mut cards = store::cards::all(r)?;
@@ -120,7 +137,7 @@ fn plaza(
     let mut hits: Vec<(Listing, i64)> = store
         .read(store::listings::all)?
         .into_iter()
-        .filter(|l| shows(l) && !l.reserved(&today) && listing::visible(l, &viewer))
+        .filter(|l| plaza.shows(l) && !l.reserved(&today) && listing::visible(l, viewer))
         .filter(|l| filter.mode.is_none_or(|m| l.mode == m))
         .filter(|l| region.as_ref().is_none_or(|r| r.contains(&l.unit_region)))
         .filter(|l| published_in(l))
@@ -145,7 +162,11 @@ fn plaza(
                 .then(b.0.published_at.cmp(&a.0.published_at))
         }),
     }
-    let page = paging.apply(hits.into_iter().map(|(l, _)| l).collect())?;
+    paging.apply(hits.into_iter().map(|(l, _)| l).collect())
+}
+
+fn plaza(store: &Store, ctx: &Ctx, filter: &PlazaFilter, plaza: Plaza) -> Result<Paged<ListingView>, ApiError> {
+    let page = search(store, &viewer_of(store, &ctx.user)?, plaza, filter)?;
     Ok(Paged {
         items: views(store, &ctx.user, &page.items)?,
         total: page.total,
@@ -163,7 +184,7 @@ async fn warehouse(
     Query(filter): Query<PlazaFilter>,
 ) -> Result<Json<Paged<ListingView>>, ApiError> {
     let store = state.store.clone();
-    Ok(Json(blocking(move || plaza(&store, &ctx, &filter, |l| l.in_warehouse_plaza() && l.origin.is_none())).await?))
+    Ok(Json(blocking(move || plaza(&store, &ctx, &filter, Plaza::Warehouse)).await?))
 }
 
 fn on_platform(l: &Listing, mode: Mode) -> bool {
@@ -179,7 +200,7 @@ async fn transfer(
     Query(filter): Query<PlazaFilter>,
 ) -> Result<Json<Paged<ListingView>>, ApiError> {
     let store = state.store.clone();
-    Ok(Json(blocking(move || plaza(&store, &ctx, &filter, |l| on_platform(l, Mode::Transfer))).await?))
+    Ok(Json(blocking(move || plaza(&store, &ctx, &filter, Plaza::Transfer)).await?))
 }
 
 /// 共享广场: sharing listings published to the national platform.
@@ -191,7 +212,7 @@ async fn share(
     Query(filter): Query<PlazaFilter>,
 ) -> Result<Json<Paged<ListingView>>, ApiError> {
     let store = state.store.clone();
-    Ok(Json(blocking(move || plaza(&store, &ctx, &filter, |l| on_platform(l, Mode::Share))).await?))
+    Ok(Json(blocking(move || plaza(&store, &ctx, &filter, Plaza::Share)).await?))
 }
 
 /// How fresh the platform plazas are on this node (数据截至).
