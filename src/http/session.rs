@@ -219,3 +219,6 @@ impl FromRequestParts<AppState> for Ctx {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -21,6 +21,7 @@ mod peers;
 mod photos;
 mod reports;
 mod roles;
+mod security;
 mod session;
 mod settings;
 mod setup;
