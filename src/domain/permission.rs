@@ -362,6 +362,7 @@ pub const ROUTES: &[(&str, &str, Action)] = &[
     ("POST", "/api/v1/stocktakes/{id}/review", Action::StocktakesReview),
     ("POST", "/api/v1/stocktakes/{id}/lines/{card_id}/photos", Action::StocktakesManage),
     ("DELETE", "/api/v1/stocktakes/{id}/lines/{card_id}/photos/{hash}", Action::StocktakesManage),
+    ("DELETE", "/api/v1/stocktakes/{id}/surplus/{surplus_id}/photos/{hash}", Action::StocktakesManage),
     ("POST", "/api/v1/stocktakes/{id}/surplus/{surplus_id}/photos", Action::StocktakesManage),
     ("POST", "/api/v1/stocktakes/{id}/entry-requests", Action::StocktakesManage),
 ];

@@ -565,7 +565,8 @@ pub fn submit(task: &Stocktake, actor: &Actor, now: &str) -> Result<Stocktake, R
     if left > 0 {
         return Err(Refusal::Invalid(format!("还有 {left} 项资产未盘点，请全部盘点后再提交审核")));
     }
-    Ok(Stocktake { state: StocktakeState::Submitted, submitted_at: Some(now.to_owned()), ..task.clone() })
+    // A return's reason was for the round it ended; the audit keeps it.
+    Ok(Stocktake { state: StocktakeState::Submitted, submitted_at: Some(now.to_owned()), reason: None, ..task.clone() })
 }
 
 /// 作废: a stocktake still being checked.
@@ -747,6 +748,26 @@ pub fn found_spare(task: &Stocktake) -> Vec<&StocktakeLine> {
         return Vec::new();
     }
     spare_lines(task).collect()
+}
+
+/// Whether a card found spare can become a draft entry request now (生成入仓申请), or why not.
+pub fn listable(card: Option<&AssetCard>) -> Result<(), String> {
+    let Some(card) = card else {
+        return Err("卡片已不存在".to_owned());
+    };
+    if let Some(other) = &card.active_listing_id {
+        return Err(format!("已在入仓申请 {other} 中"));
+    }
+    if !card.publishable() {
+        return Err(format!("台账状态为{}，不可入仓", card.status.label()));
+    }
+    Ok(())
+}
+
+/// Whether 生成入仓申请 would make at least one draft: an applied stocktake with a card found spare
+/// that is still listable.
+pub fn has_listable<'a>(task: &Stocktake, card_of: impl Fn(&str) -> Option<&'a AssetCard>) -> bool {
+    found_spare(task).iter().any(|line| listable(card_of(&line.card_id)).is_ok())
 }
 
 /// The lines found idle, low-efficiency or pending disposal.

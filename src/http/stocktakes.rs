@@ -42,6 +42,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(review))
         .routes(routes!(line_photo))
         .routes(routes!(remove_line_photo))
+        .routes(routes!(remove_surplus_photo))
         .routes(routes!(surplus_photo))
         .routes(routes!(entry_requests))
         .routes(routes!(overview))
@@ -159,6 +160,17 @@ fn reached_warehouse(r: &impl store::Read, units: &[&str]) -> store::Result<Hash
         .collect())
 }
 
+/// The cards an applied stocktake found spare, as they are now (may 生成入仓申请 still make a draft?).
+pub fn spare_cards(r: &impl store::Read, task: &Stocktake) -> store::Result<HashMap<String, AssetCard>> {
+    let mut cards = HashMap::new();
+    for line in stocktake::found_spare(task) {
+        if let Some(card) = store::cards::get(r, &line.card_id)? {
+            cards.insert(card.id.clone(), card);
+        }
+    }
+    Ok(cards)
+}
+
 /// Whether a stocktake's figures need to know which cards reached the warehouse.
 fn asks_warehouse(task: &Stocktake) -> bool {
     task.state == StocktakeState::Applied && !stocktake::found_spare(task).is_empty()
@@ -219,7 +231,7 @@ fn view(
     if stocktake::review(&task, &actor, "", true, None, "").is_ok() {
         actions.push("review");
     }
-    if found_spare > 0 && user.role == crate::domain::user::Role::Clerk {
+    if user.role == crate::domain::user::Role::Clerk && stocktake::has_listable(&task, |id| cards.get(id)) {
         actions.push("entry_requests");
     }
     let entry_requests = task.entry_requests.clone();
@@ -261,6 +273,7 @@ fn read_view(store: &Store, user: &User, id: &str) -> Result<StocktakeView, ApiE
             StocktakeState::Submitted => {
                 store::cards::all(r)?.into_iter().filter(|c| c.unit_id == unit).map(|c| (c.id.clone(), c)).collect()
             }
+            StocktakeState::Applied => spare_cards(r, &task)?,
             _ => HashMap::new(),
         };
         Ok((task, store::locations::tree(r, &unit)?, cards, through))
@@ -668,6 +681,31 @@ async fn remove_line_photo(
     Ok(Json(view))
 }
 
+/// Removes a photo of a 盘盈.
+#[utoipa::path(delete, path = "/api/v1/stocktakes/{id}/surplus/{surplus_id}/photos/{hash}", tag = "stocktakes",
+    params(("id" = String, Path), ("surplus_id" = String, Path), ("hash" = String, Path)),
+    responses((status = 200, body = StocktakeView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn remove_surplus_photo(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, surplus_id, hash)): Path<(String, String, String)>,
+) -> Result<Json<StocktakeView>, ApiError> {
+    let store = state.store.clone();
+    let view = blocking(move || {
+        let user = &ctx.user;
+        change(
+            &store,
+            user,
+            &id,
+            "stocktake_photo_removed",
+            |_| "删除盘盈照片".to_owned(),
+            |task, _| stocktake::remove_photo(task, PhotoOf::Surplus(&surplus_id), &actor_of(user), &hash),
+        )
+    })
+    .await?;
+    Ok(Json(view))
+}
+
 /// What 生成入仓申请 made.
 #[derive(Serialize, ToSchema)]
 pub struct EntryRequests {
@@ -800,8 +838,12 @@ fn overview_of(store: &Store, user: &User, query: &OverviewQuery) -> Result<Over
         Ok((units, tasks, through))
     })?;
     let reference = store.reference();
-    let overview =
-        stocktake::overview(&units, &tasks, &year, |card| through.contains(card), |code| reference.region_name(code));
+    // A city's or a province's own units are its 本级 (the region row of code 210100 is not all of 沈阳市).
+    let region_name = |code: &str| match reference.region_name(code) {
+        name if code.ends_with("00") => format!("{name}本级"),
+        name => name,
+    };
+    let overview = stocktake::overview(&units, &tasks, &year, |card| through.contains(card), region_name);
     let not_done = overview.total.not_done;
     Ok(Overview { year, overview, not_done })
 }
@@ -820,7 +862,7 @@ const OVERVIEW_COLUMNS: &[TallyColumn] = &[
     ("发现闲置（件）", |t| t.found_spare as f64),
     ("闲置原值（元）", |t| t.found_spare_value_fen as f64 / 100.0),
     ("已入仓（件）", |t| t.spare_in_warehouse as f64),
-    ("存放地点变动（件）", |t| t.moved as f64),
+    ("存放地点变更（件）", |t| t.moved as f64),
     ("盘亏（件）", |t| t.missing as f64),
     ("盘盈（项）", |t| t.surplus as f64),
     ("平均用时（小时）", |t| {

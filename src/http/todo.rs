@@ -101,7 +101,14 @@ fn stocktake_items(store: &crate::store::Store, user: &crate::domain::user::User
                 (l, r) => format!("（{l} 个已过完成期限，{r} 个被退回）"),
             };
             push("stocktakes_checking", checking, format!("{checking} 个盘点任务正在盘点，请完成后提交审核{suffix}"));
-            let ready = count(&|t| t.entry_requests.is_empty() && !stocktake::found_spare(t).is_empty());
+            let ready = store.read(|r| {
+                let mut ready = 0;
+                for task in tasks.iter().filter(|t| t.state == StocktakeState::Applied) {
+                    let cards = super::stocktakes::spare_cards(r, task)?;
+                    ready += u64::from(stocktake::has_listable(task, |id| cards.get(id)));
+                }
+                Ok(ready)
+            })?;
             push("stocktakes_to_list", ready, format!("{ready} 个盘点结果已生效，发现闲置资产，可生成入仓申请"));
         }
         Role::Reviewer => {

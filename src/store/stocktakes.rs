@@ -213,18 +213,12 @@ pub fn entry_requests(tx: &Tx, id: &str, actor: &Actor, username: &str, now: &st
     let (mut made, mut skipped, mut entries) = (Vec::new(), Vec::new(), Vec::new());
     let spare: Vec<StocktakeLine> = stocktake::found_spare(&task).into_iter().cloned().collect();
     for line in spare {
-        let Some(card) = super::cards::get(tx, &line.card_id)? else {
-            skipped.push((line.asset_code.clone(), "卡片已不存在".to_owned()));
-            continue;
-        };
-        if let Some(other) = &card.active_listing_id {
-            skipped.push((card.asset_code.clone(), format!("已在入仓申请 {other} 中")));
+        let card = super::cards::get(tx, &line.card_id)?;
+        if let Err(why) = stocktake::listable(card.as_ref()) {
+            skipped.push((line.asset_code.clone(), why));
             continue;
         }
-        if !card.publishable() {
-            skipped.push((card.asset_code.clone(), format!("台账状态为{}，不可入仓", card.status.label())));
-            continue;
-        }
+        let Some(card) = card else { continue };
         let note = line.check.as_ref().map(|c| c.note.clone()).unwrap_or_default();
         let fields = ListingFields {
             mode: Mode::Transfer,

@@ -181,6 +181,7 @@ fn table() -> Vec<Route> {
         route(Method::POST, "/api/v1/stocktakes/{id}/review", Only(&[Reviewer])),
         route(Method::POST, "/api/v1/stocktakes/{id}/lines/{card_id}/photos", Only(&[Clerk, OtherClerk])),
         route(Method::DELETE, "/api/v1/stocktakes/{id}/lines/{card_id}/photos/{hash}", Only(&[Clerk, OtherClerk])),
+        route(Method::DELETE, "/api/v1/stocktakes/{id}/surplus/{surplus_id}/photos/{hash}", Only(&[Clerk, OtherClerk])),
         route(Method::POST, "/api/v1/stocktakes/{id}/surplus/{surplus_id}/photos", Only(&[Clerk, OtherClerk])),
         route(Method::POST, "/api/v1/stocktakes/{id}/entry-requests", Only(&[Clerk, OtherClerk])),
         route(

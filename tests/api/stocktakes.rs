@@ -133,6 +133,14 @@ async fn a_building_is_checked_by_two_clerks_at_once_and_submitted_when_complete
     assert_eq!(status, StatusCode::OK, "{with}");
     assert_eq!(with["surplus"][0]["place"]["path"], "机关院 › 综合楼 › 3层 › 301");
     u.clerk.post(&format!("{path}/surplus"), &surplus).await;
+    let (status, with_photo) = u
+        .clerk
+        .upload(&format!("{path}/surplus/P2/photos"), "p2.png", crate::photos::png(1200, 900, crate::photos::sharp))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{with_photo}");
+    let hash = with_photo["surplus"][1]["photos"][0]["hash"].as_str().unwrap().to_owned();
+    let (status, without) = u.clerk.delete(&format!("{path}/surplus/P2/photos/{hash}")).await;
+    assert_eq!((status, without["surplus"][1]["photos"].clone()), (StatusCode::OK, json!([])), "{without}");
     let (status, after) = u.clerk.delete(&format!("{path}/surplus/P1")).await;
     assert_eq!((status, after["progress"]["surplus"].as_u64()), (StatusCode::OK, Some(1)), "{after}");
 
@@ -272,7 +280,12 @@ async fn the_reviewer_returns_or_approves_and_the_idle_cards_become_draft_entry_
     let todo = u.clerk.todo().await.1;
     assert_eq!(count(&todo, "stocktakes_checking"), 1, "back on the clerk's to-do: {todo}");
     assert!(todo.to_string().contains("被退回"), "{todo}");
-    u.clerk.post(&format!("{path}/submit"), &json!({})).await;
+    let (_, resubmitted) = u.clerk.post(&format!("{path}/submit"), &json!({})).await;
+    assert_eq!(
+        (resubmitted["state"].as_str(), &resubmitted["reason"]),
+        (Some("submitted"), &Value::Null),
+        "{resubmitted}"
+    );
 
     // Approved: the ledger changes, each with its history; the conflict and the missing card are
     // left as they are.
@@ -312,6 +325,8 @@ async fn the_reviewer_returns_or_approves_and_the_idle_cards_become_draft_entry_
     assert_eq!(draft["card"]["photos"].as_array().unwrap().len(), 1, "pre-filled with the stocktake photo");
     assert!(draft["description"].as_str().unwrap().contains(&id), "{draft}");
     assert_eq!(count(&u.clerk.todo().await.1, "stocktakes_to_list"), 0);
+    let actions = u.clerk.get(&path).await.1["actions"].clone();
+    assert_eq!(actions, json!([]), "nothing left to list: 生成入仓申请 is no longer offered");
     let (_, again) = u.clerk.post(&format!("{path}/entry-requests"), &json!({})).await;
     assert_eq!(again["created"], json!([]));
     assert!(again["skipped"][0]["reason"].as_str().unwrap().contains("已在入仓申请"), "{again}");
