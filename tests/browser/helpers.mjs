@@ -15,7 +15,8 @@ import { chromium, request as pwRequest } from 'playwright-core'
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 export const screenshotDir = path.join(repoRoot, 'target/browser-screenshots')
-export const serverBin = path.resolve(repoRoot, process.env.GWC_BIN || 'target/debug/gongwucang')
+/** GWC_BIN (a path from the current directory, as a shell would read it) or the debug build. */
+export const serverBin = process.env.GWC_BIN ? path.resolve(process.env.GWC_BIN) : path.join(repoRoot, 'target/debug/gongwucang')
 const chromiumPath = process.env.GWC_CHROMIUM || '/usr/bin/chromium'
 
 export const ADMIN_PASSWORD = 'Admin12345'
@@ -156,7 +157,50 @@ export async function logout(page) {
   await page.waitForURL((u) => u.pathname.startsWith('/login'))
 }
 
+/** An Element Plus success message with `text` shown. */
+export async function success(page, text) {
+  await page.locator('.el-message--success', { hasText: text }).first().waitFor()
+}
+
+/** The ElMessageBox that has the button `button` (exactly): clicked, the box gone. */
+export async function confirmBox(page, button) {
+  const box = page.locator('.el-message-box', { has: page.getByRole('button', { name: button, exact: true }) })
+  await box.waitFor()
+  await box.getByRole('button', { name: button, exact: true }).click()
+  await box.waitFor({ state: 'hidden' })
+}
+
+/** A screenshot of the whole page (not just the window), after transitions settle. */
+export async function fullShot(page, name) {
+  await fs.mkdir(screenshotDir, { recursive: true })
+  await page.waitForTimeout(400)
+  await page.screenshot({ path: path.join(screenshotDir, `${name}.png`), fullPage: true })
+}
+
+/** The page and the main content do not scroll sideways (a phone). */
+export async function assertNoSideways(page, where) {
+  const over = await page.evaluate(() => {
+    const main = document.querySelector('.layout-main') ?? document.documentElement
+    return { doc: document.documentElement.scrollWidth - window.innerWidth, main: main.scrollWidth - main.clientWidth }
+  })
+  assert.ok(over.doc <= 0 && over.main <= 0, `${where}: no horizontal scrolling (${JSON.stringify(over)})`)
+}
+
+/** A 375×667 touch phone for `launchBrowser`. */
+export const PHONE = { viewport: { width: 375, height: 667 }, isMobile: true, hasTouch: true }
+
 // ---------------------------------------------------------------- set-up through the API
+
+/**
+ * `gongwucang demo` in a fresh data directory, served: `{ dir, server, accounts }` (`accounts` is
+ * 演示账户.txt). The caller stops the server and removes `dir`.
+ */
+export async function startDemo(prefix = 'gwc-demo-') {
+  const dir = await tempDir(prefix)
+  await promisify(execFile)(serverBin, ['demo', '--data', dir])
+  const accounts = await fs.readFile(path.join(dir, '演示账户.txt'), 'utf8')
+  return { dir, server: await startServer(dir), accounts }
+}
 
 /**
  * A logged-in API session of its own on the server at `baseUrl` (not the
@@ -184,6 +228,8 @@ export async function apiSession(baseUrl, username, password, newPassword) {
     get: (path) => call('GET', path),
     post: (path, data) => call('POST', path, { data }),
     put: (path, data) => call('PUT', path, { data }),
+    patch: (path, data) => call('PATCH', path, { data }),
+    del: (path) => call('DELETE', path),
     upload: (path, file) => call('POST', path, { multipart: { file } }),
     /** POST whose answer is a file: its bytes. */
     async postForFile(path, data) {

@@ -104,6 +104,16 @@ export const MENU_ITEMS = [
     component: () => import('./views/StocktakeView.vue'),
   },
   {
+    // 盘点情况: the year's stocktakes per unit (a unit its own; an authority its region's, 未盘点 first).
+    group: 'warehouse',
+    name: 'warehouse-stocktakes-overview',
+    title: '盘点情况',
+    path: '/warehouse/stocktakes-overview',
+    permission: 'stocktakes.overview',
+    test: 'warehouse-stocktakes-overview',
+    component: () => import('./views/StocktakesOverviewView.vue'),
+  },
+  {
     group: 'warehouse',
     name: 'warehouse-plaza',
     title: '公物仓广场',
