@@ -82,8 +82,12 @@ impl Application {
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
         let address_file = self.state.data_dir.join(ADDRESS_FILE);
         let url = self.url()?;
+        let backups = tokio::spawn(auto_backups(self.state.clone()));
+        let requests = tokio::spawn(backup_requests(self.state.clone()));
         let app = http::app(self.state).into_make_service_with_connect_info::<SocketAddr>();
         let served = axum::serve(self.listener, app).with_graceful_shutdown(shutdown).await.context("服务异常退出");
+        backups.abort();
+        requests.abort();
         if std::fs::read_to_string(&address_file).is_ok_and(|written| written.trim() == url) {
             let _ = std::fs::remove_file(&address_file);
         }
@@ -101,6 +105,68 @@ pub fn running_instance(data_dir: &Path) -> Option<String> {
     let addr: SocketAddr = url.strip_prefix("http://")?.trim_end_matches('/').parse().ok()?;
     std::net::TcpStream::connect_timeout(&addr, std::time::Duration::from_secs(2)).ok()?;
     Some(url.to_owned())
+}
+
+/// How often the server looks whether the daily automatic backup is due (first five minutes after
+/// the start, so a start is never slowed down by it).
+const BACKUP_CHECK: std::time::Duration = std::time::Duration::from_secs(10 * 60);
+const BACKUP_FIRST: std::time::Duration = std::time::Duration::from_secs(5 * 60);
+
+/// 每日自动备份: while serving, every ten minutes, takes the automatic backup when a day has passed
+/// since the last one (系统设置 keeps how many; 0 turns them off). A failure is logged and tried again.
+async fn auto_backups(state: http::AppState) {
+    let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + BACKUP_FIRST, BACKUP_CHECK);
+    loop {
+        ticks.tick().await;
+        let (store, data_dir) = (state.store.clone(), state.data_dir.clone());
+        let taken = tokio::task::spawn_blocking(move || -> anyhow::Result<Option<String>> {
+            if store.node()?.is_none() {
+                return Ok(None);
+            }
+            let keep = store.read(crate::store::settings::get)?.backup_keep;
+            let backups = crate::store::backup::list(&data_dir);
+            let newest = backups.iter().find(|b| b.kind == "auto").map(|b| b.created_at.as_str());
+            if !crate::domain::settings::auto_backup_due(keep, newest, &crate::domain::clock::now_rfc3339()) {
+                return Ok(None);
+            }
+            let made = crate::store::backup::take(&store, &data_dir, "auto", &crate::domain::audit::Actor::system())?;
+            Ok(Some(made.name))
+        })
+        .await;
+        match taken {
+            Ok(Ok(Some(name))) => tracing::info!("每日自动备份完成：{name}"),
+            Ok(Ok(None)) => {}
+            Ok(Err(e)) => tracing::warn!("每日自动备份失败，稍后重试：{e}"),
+            Err(e) => tracing::warn!("每日自动备份失败，稍后重试：{e}"),
+        }
+    }
+}
+
+/// Answers `gongwucang backup` run while this server holds the data folder (see
+/// `store::backup::request`): looks for requests every second.
+async fn backup_requests(state: http::AppState) {
+    let mut ticks = tokio::time::interval(std::time::Duration::from_secs(1));
+    loop {
+        ticks.tick().await;
+        let (store, data_dir) = (state.store.clone(), state.data_dir.clone());
+        let answered = tokio::task::spawn_blocking(move || {
+            for answer in crate::store::backup::pending_requests(&data_dir) {
+                let made =
+                    crate::store::backup::take(&store, &data_dir, "manual", &crate::domain::audit::Actor::system());
+                let text = match made {
+                    Ok(made) => format!("ok:{}", made.name),
+                    Err(e) => format!("error:{e}"),
+                };
+                if let Err(e) = std::fs::write(&answer, text) {
+                    tracing::warn!("无法答复备份请求 {}：{e}", answer.display());
+                }
+            }
+        })
+        .await;
+        if let Err(e) = answered {
+            tracing::warn!("备份请求处理失败：{e}");
+        }
+    }
 }
 
 fn url_of(addr: SocketAddr) -> String {

@@ -71,6 +71,30 @@ pub enum Command {
         #[command(subcommand)]
         command: KeyCommand,
     },
+    /// 立即备份：整个节点的一致快照（签名、压缩），服务运行时也可执行
+    Backup {
+        /// 数据目录
+        #[arg(long)]
+        data: PathBuf,
+        /// 备份文件另存到（默认只保存在 数据目录/backups）
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// 从备份恢复到一个空文件夹：先完整校验（签名、校验和、每条记录），再写入，再核对审计链
+    Restore {
+        /// 备份文件（.gwcbak）
+        #[arg(long)]
+        from: PathBuf,
+        /// 恢复到的数据目录（须为空或不存在）
+        #[arg(long)]
+        data: PathBuf,
+        /// 只接受这个节点的备份（节点编号，如 210100-3fa2c91b）
+        #[arg(long)]
+        node: Option<String>,
+        /// 只校验备份文件，不恢复
+        #[arg(long)]
+        check: bool,
+    },
     /// 数据包：导出、导入、查看
     Bundle {
         /// What to do with bundles.
@@ -243,6 +267,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             bundle_export_command(&data, &to, &out)
         }
         Some(Command::Bundle { command: BundleCommand::Import { data, file } }) => bundle_import_command(&data, &file),
+        Some(Command::Backup { data, out }) => backup_command(&data, out.as_deref()),
+        Some(Command::Restore { from, data, node, check }) => restore_command(&from, &data, node.as_deref(), check),
         Some(Command::Bundle { command: BundleCommand::Inspect { file, data } }) => {
             bundle_inspect_command(&file, data.as_deref())
         }
@@ -417,6 +443,59 @@ fn bundle_import_command(data: &Path, file: &Path) -> anyhow::Result<()> {
     if outcome.result == "refused" {
         bail!("数据包未导入");
     }
+    Ok(())
+}
+
+fn backup_command(data: &Path, out: Option<&Path>) -> anyhow::Result<()> {
+    use crate::store::backup;
+    let made = match open_store(data) {
+        Ok(store) => {
+            store.node()?.context("本节点尚未初始化：没有可备份的数据")?;
+            backup::take(&store, data, "manual", &Actor::system())?.name
+        }
+        Err(e) if matches!(e.downcast_ref::<StoreError>(), Some(StoreError::AlreadyOpen(_))) => {
+            eprintln!("公物仓正在运行，已请它做一次备份（不影响使用）……");
+            backup::request(data, std::time::Duration::from_secs(30 * 60))?
+        }
+        Err(e) => return Err(e),
+    };
+    let path = data.join(crate::store::BACKUP_DIR).join(&made);
+    let header = backup::verify(&path)?;
+    println!(
+        "备份完成：{}（{} 条记录，{}）",
+        path.display(),
+        header.rows(),
+        size(std::fs::metadata(&path)?.len() as usize)
+    );
+    if let Some(out) = out {
+        std::fs::copy(&path, out).with_context(|| format!("无法写入 {}", out.display()))?;
+        backup::verify(out)?;
+        println!("已另存到：{}", out.display());
+    }
+    println!("请妥善保管备份文件：其中含有本节点的签名密钥。");
+    Ok(())
+}
+
+fn restore_command(from: &Path, data: &Path, node: Option<&str>, check: bool) -> anyhow::Result<()> {
+    use crate::store::backup;
+    let header = backup::verify(from)?;
+    println!(
+        "备份文件有效：节点 {}（{}），备份时间 {}，{} 条记录",
+        header.node_name,
+        header.node_id,
+        header.created_at,
+        header.rows()
+    );
+    if check {
+        return Ok(());
+    }
+    let restored = backup::restore(from, data, node)?;
+    println!(
+        "已恢复到 {}：审计日志 {} 条，校验通过。启动：gongwucang serve --data {}",
+        data.display(),
+        restored.audit_events,
+        data.display()
+    );
     Ok(())
 }
 

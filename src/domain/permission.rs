@@ -81,6 +81,8 @@ pub enum Action {
     DemandsReview,
     /// 系统设置: support contacts and reminder periods.
     SettingsManage,
+    /// 数据备份: take, list, download and check backups.
+    BackupsManage,
     /// 数据交换: peers and bundles.
     PeersManage,
     /// `GET /units/directory`: the node's unit names, for picking a receiving unit.
@@ -109,7 +111,7 @@ pub enum Action {
 
 impl Action {
     /// Every action, for listing permissions.
-    pub const ALL: [Action; 45] = [
+    pub const ALL: [Action; 46] = [
         Self::SessionRead,
         Self::PasswordChange,
         Self::TodoRead,
@@ -143,6 +145,7 @@ impl Action {
         Self::DemandsRead,
         Self::DemandsReview,
         Self::SettingsManage,
+        Self::BackupsManage,
         Self::PeersManage,
         Self::UnitsDirectory,
         Self::FiguresRead,
@@ -193,6 +196,7 @@ impl Action {
             Self::DemandsRead => "demands.read",
             Self::DemandsReview => "demands.review",
             Self::SettingsManage => "settings.manage",
+            Self::BackupsManage => "backups.manage",
             Self::PeersManage => "peers.manage",
             Self::UnitsDirectory => "units.directory",
             Self::FiguresRead => "figures.read",
@@ -223,7 +227,7 @@ impl Action {
             Self::UnitsCreate | Self::UnitsUpdate => role == Admin,
             Self::UsersList | Self::UsersCreate | Self::UsersUpdate | Self::UsersResetPassword => role == Admin,
             Self::AuditList | Self::AuditVerify => matches!(role, Admin | Authority),
-            Self::NodeRead | Self::SettingsManage | Self::PeersManage => role == Admin,
+            Self::NodeRead | Self::SettingsManage | Self::PeersManage | Self::BackupsManage => role == Admin,
             Self::CardsRead | Self::LocationsRead | Self::QualityRead => matches!(role, Clerk | Reviewer | Authority),
             Self::CardsChange | Self::CardsImport | Self::LocationsChange | Self::ListingsCreate => role == Clerk,
             Self::ListingsRead => matches!(role, Clerk | Reviewer | Authority | Province),
@@ -320,6 +324,10 @@ pub const ROUTES: &[(&str, &str, Action)] = &[
     ("POST", "/api/v1/demands/{id}/matches/seen", Action::DemandsCreate),
     ("GET", "/api/v1/listings/{id}/demands", Action::ListingsView),
     ("GET", "/api/v1/settings", Action::SettingsManage),
+    ("GET", "/api/v1/backups", Action::BackupsManage),
+    ("POST", "/api/v1/backups", Action::BackupsManage),
+    ("GET", "/api/v1/backups/{name}", Action::BackupsManage),
+    ("POST", "/api/v1/backups/check", Action::BackupsManage),
     ("PUT", "/api/v1/settings", Action::SettingsManage),
     ("GET", "/api/v1/peers", Action::PeersManage),
     ("POST", "/api/v1/peers", Action::PeersManage),

@@ -39,6 +39,16 @@ pub struct Settings {
     /// listed for reminders (the notice's deadline is 2025-06-30).
     #[serde(default = "default_listing_deadline")]
     pub listing_deadline: String,
+    /// 每日自动备份: how many automatic backups are kept (0: none are taken).
+    #[serde(default = "default_backup_keep")]
+    pub backup_keep: u32,
+}
+
+/// Automatic backups kept by default: two weeks of daily ones.
+pub const DEFAULT_BACKUP_KEEP: u32 = 14;
+
+fn default_backup_keep() -> u32 {
+    DEFAULT_BACKUP_KEEP
 }
 
 /// The notice's deadline for entering idle assets in the warehouse.
@@ -61,6 +71,7 @@ impl Default for Settings {
             stale_demand_days: DEFAULT_STALE_DEMAND_DAYS,
             hold_days: super::interest::DEFAULT_HOLD_DAYS,
             listing_deadline: default_listing_deadline(),
+            backup_keep: DEFAULT_BACKUP_KEEP,
         }
     }
 }
@@ -103,6 +114,10 @@ impl Settings {
             stale_listing_days: days(self.stale_listing_days, "长期未调剂共享的提醒期限", 30)?,
             stale_demand_days: days(self.stale_demand_days, "需求清理的提醒期限", 7)?,
             hold_days: days(self.hold_days, "调剂意向的洽谈期限", 1)?,
+            backup_keep: match self.backup_keep {
+                keep @ 0..=365 => keep,
+                keep => return Err(DomainError::invalid(format!("自动备份保留份数应在 0 至 365 之间，当前为 {keep}"))),
+            },
             listing_deadline: match super::clock::parse_date(&self.listing_deadline) {
                 Some(date) => super::clock::format_date(date),
                 None => {
@@ -114,6 +129,18 @@ impl Settings {
             },
         })
     }
+}
+
+/// Whether the daily automatic backup is due at `now`: automatic backups are kept (`keep` > 0) and
+/// the newest one (RFC 3339) is a day old or there is none.
+pub fn auto_backup_due(keep: u32, newest: Option<&str>, now: &str) -> bool {
+    let parse = super::clock::parse_rfc3339;
+    keep > 0
+        && match (newest.and_then(parse), parse(now)) {
+            (Some(newest), Some(now)) => now - newest >= time::Duration::hours(24),
+            (None, _) => true,
+            (Some(_), None) => false,
+        }
 }
 
 /// Whether `since` (RFC 3339) lies `days` or more before `now` (RFC 3339).
@@ -128,6 +155,22 @@ pub fn older_than(since: &str, now: &str, days: u32) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_automatic_backup_is_due_a_day_after_the_last_one_unless_turned_off() {
+        let now = "2026-11-28T08:00:00Z";
+        assert!(auto_backup_due(14, None, now), "none yet");
+        assert!(!auto_backup_due(14, Some("2026-11-27T08:00:01Z"), now));
+        assert!(auto_backup_due(14, Some("2026-11-27T08:00:00Z"), now));
+        assert!(!auto_backup_due(0, None, now), "0 keeps none: turned off");
+        let s = Settings { backup_keep: 366, ..Settings::default() };
+        assert!(s.checked().unwrap_err().to_string().contains("0 至 365"));
+        let old: Settings = serde_json::from_str(
+            r#"{"business_contact":{"name":"","phone":""},"technical_contact":{"name":"","phone":""},"stale_listing_days":90,"stale_demand_days":30}"#,
+        )
+        .unwrap();
+        assert_eq!(old.backup_keep, DEFAULT_BACKUP_KEEP, "settings saved before backups existed");
+    }
 
     #[test]
     fn contacts_are_trimmed_and_checked() {

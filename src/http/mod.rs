@@ -20,6 +20,8 @@ use crate::store::Store;
 pub mod audit;
 /// Login, logout, me, password.
 pub mod auth;
+/// 数据备份: backups of the node.
+pub mod backups;
 /// 配置预算衔接: budget lines checked against the warehouse.
 pub mod budget;
 /// 数据交换: bundle export, inspect, import, history.
@@ -152,6 +154,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(mine::router())
         .merge(peers::router())
         .merge(bundles::router())
+        .merge(backups::router())
         .merge(figures::router())
 }
 

@@ -19,6 +19,8 @@ use crate::domain::reference::Reference;
 
 /// The audit chain: append and verify.
 pub mod audit;
+/// 数据备份与恢复: signed snapshots of the whole node.
+pub mod backup;
 /// 配置预算衔接: checked budget lines.
 pub mod budget;
 /// Asset cards and photos.

@@ -32,6 +32,12 @@ pub fn put(tx: &Tx, settings: &Settings) -> Result<(Settings, AuditEntry)> {
     if before.stale_demand_days != after.stale_demand_days {
         changed.push(format!("需求清理提醒 {} 天", after.stale_demand_days));
     }
+    if before.backup_keep != after.backup_keep {
+        changed.push(match after.backup_keep {
+            0 => "停止每日自动备份".to_owned(),
+            keep => format!("每日自动备份保留 {keep} 份"),
+        });
+    }
     let summary = if changed.is_empty() {
         "保存系统设置（无变化）".to_owned()
     } else {

@@ -1,6 +1,7 @@
 //! Integration tests: the real application on 127.0.0.1:0 with a temp data folder.
 
 mod audit;
+mod backups;
 mod budget;
 mod cards;
 mod cli;
