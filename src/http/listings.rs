@@ -683,6 +683,8 @@ async fn widen(
 #[derive(Debug, Clone, Copy, Deserialize, ToSchema, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
 pub enum BulkAction {
+    /// 提交审核: drafts or returned requests to the unit's reviewer (e.g. those 生成入仓申请 made).
+    Submit,
     /// 延期 (needs `until`).
     Extend,
     /// 扩大范围 (needs `scope`), each through the reviewer.
@@ -736,6 +738,7 @@ async fn bulk(
         return Err(ApiError::Invalid(format!("一次最多处理 {MAX_BULK} 项，请分批办理")));
     }
     let action = match body.action {
+        BulkAction::Submit => ListingAction::Submit,
         BulkAction::Extend => match body.until.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
             Some(until) => ListingAction::Extend { until: until.to_owned() },
             None => return Err(ApiError::Invalid("请选择延期后的开放期限".to_owned())),

@@ -331,9 +331,16 @@ async fn the_reviewer_returns_or_approves_and_the_idle_cards_become_draft_entry_
     assert_eq!(again["created"], json!([]));
     assert!(again["skipped"][0]["reason"].as_str().unwrap().contains("已在入仓申请"), "{again}");
 
-    // The clerk submits one draft and the reviewer approves it: it reached the warehouse.
-    let (status, body) = u.clerk.post(&format!("/api/v1/listings/{draft_id}/submit"), &json!({})).await;
-    assert_eq!(status, StatusCode::OK, "{body}");
+    // The clerk submits the drafts in bulk (all or nothing: again, none is a draft any more, so
+    // nothing changes and each asset is named), and the reviewer approves one: it reached the warehouse.
+    let bulk = json!({"ids": made["created"], "action": "submit"});
+    let (status, body) = u.clerk.post("/api/v1/listings/bulk", &bulk).await;
+    assert_eq!((status, body["done"].as_u64()), (StatusCode::OK, Some(2)), "{body}");
+    assert!(body["items"].as_array().unwrap().iter().all(|l| l["state"] == "pending_entry"), "{body}");
+    let (status, body) = u.clerk.post("/api/v1/listings/bulk", &bulk).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    let message = body["error"]["message"].as_str().unwrap();
+    assert!(message.contains("ZC1") && message.contains("ZC5"), "{body}");
     let (status, body) =
         u.reviewer.post(&format!("/api/v1/listings/{draft_id}/review"), &json!({"decision": "approve"})).await;
     assert_eq!(status, StatusCode::OK, "{body}");
