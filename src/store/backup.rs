@@ -309,10 +309,24 @@ pub fn create(store: &Store, data_dir: &Path, key: &SigningKey, target: &Path) -
 /// Takes a backup of this node now (`manual` or `auto`) into its backup folder, with its audit
 /// event; automatic ones beyond what the settings keep are removed.
 pub fn take(store: &Store, data_dir: &Path, kind: &str, actor: &Actor) -> Result<BackupFile, BackupError> {
+    // One backup at a time (立即备份 from two admins, the CLI, the daily one): each gets its own file.
+    static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     let node = store.node()?.ok_or_else(|| BackupError::Invalid("本节点尚未初始化，没有可备份的数据".to_owned()))?;
     let key = crate::federation::keys::load_checked(data_dir, &node.public_key)
         .map_err(|e| BackupError::Foreign(e.to_string()))?;
-    let name = file_name(kind, &crate::domain::clock::now_rfc3339());
+    let first = file_name(kind, &crate::domain::clock::now_rfc3339());
+    let name =
+        (1..)
+            .map(|n| {
+                if n == 1 {
+                    first.clone()
+                } else {
+                    first.replace(&format!(".{EXTENSION}"), &format!("-{n}.{EXTENSION}"))
+                }
+            })
+            .find(|name| !data_dir.join(BACKUP_DIR).join(name).exists())
+            .unwrap_or(first);
     let target = data_dir.join(BACKUP_DIR).join(&name);
     let header = create(store, data_dir, &key, &target)?;
     let size = fs::metadata(&target).map(|m| m.len()).unwrap_or_default();

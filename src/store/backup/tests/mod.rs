@@ -199,3 +199,21 @@ fn only_the_newest_automatic_backups_are_kept_and_manual_ones_stay() {
         assert!(checked_name(bad).is_err(), "{bad}");
     }
 }
+
+#[test]
+fn backups_taken_at_the_same_moment_each_get_their_own_file() {
+    let (dir, store, _) = node();
+    let store = std::sync::Arc::new(store);
+    let taken: Vec<BackupFile> = std::thread::scope(|scope| {
+        let runs: Vec<_> =
+            (0..3).map(|_| scope.spawn(|| take(&store, dir.path(), "manual", &Actor::system()).unwrap())).collect();
+        runs.into_iter().map(|run| run.join().unwrap()).collect()
+    });
+    let names: BTreeSet<&str> = taken.iter().map(|b| b.name.as_str()).collect();
+    assert_eq!(names.len(), 3, "{names:?}");
+    for made in &taken {
+        let path = dir.path().join(BACKUP_DIR).join(&made.name);
+        assert_eq!(fs::metadata(&path).unwrap().len(), made.size, "{}", made.name);
+        verify(&path).unwrap();
+    }
+}
