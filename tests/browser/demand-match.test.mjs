@@ -307,7 +307,7 @@ describe('local node 沈阳市 (210100): 需求发布, 匹配资产, 可满足�
     const admin = await apiSession(ADMIN.username, ADMIN.password)
     const saved = await admin.get('/settings')
     await admin.close()
-    assert.deepEqual(saved, { business_contact: BUSINESS, technical_contact: TECHNICAL, stale_listing_days: 365, stale_demand_days: 90, hold_days: 30, listing_deadline: '2025-06-30' })
+    assert.deepEqual(saved, { business_contact: BUSINESS, technical_contact: TECHNICAL, stale_listing_days: 365, stale_demand_days: 90, hold_days: 30, listing_deadline: '2025-06-30', backup_keep: 14 })
 
     await openMenu('about', '/about')
     const business = page.locator(byTest('about-contacts-business'))

@@ -6,7 +6,8 @@
 //   a third 未找到 with a note; the rest as the ledger says through the API → 提交审核 on the phone;
 //   the reviewer sees the differences (使用状态变更, 盘亏, 新照片) and approves → the cards'
 //   histories carry 盘点 entries; the clerk clicks 生成入仓申请 → the two idle cards are draft
-//   入仓申请, the first with the photo taken on the spot; the printable checklist has a QR
+//   入仓申请, the first with the photo taken on the spot, and 全部提交审核 sends them all to the reviewer
+//   at once (POST /listings/bulk); the printable checklist has a QR
 //   code per card linking to its check page, and prints on A4.
 // Screenshots: target/browser-screenshots/stocktake-*.png.
 import { test, describe, before, after } from 'node:test'
@@ -256,6 +257,17 @@ describe('低效闲置资产盘点', () => {
     const first = drafts.find((d) => d.card?.asset_code === ctx.idle[0].asset_code)
     assert.equal(first.state, 'draft')
     assert.ok(first.card.photos.some((p) => p.hash === ctx.photoHash), 'the draft carries the photo taken on the spot')
+
+    // The drafts as they stand, then 全部提交审核: all of them go to the reviewer at once.
+    const table = page.locator(byTest('stocktake-entry-table'))
+    await table.getByText(ctx.idle[0].asset_code).waitFor()
+    assert.equal(await table.locator(byTest('stocktake-entry-state')).filter({ hasText: '草稿' }).count(), st.entry_requests.length)
+    await page.locator(byTest('stocktake-entry-submit-all')).click()
+    await confirmBox(page, '提交审核')
+    await table.locator(byTest('stocktake-entry-state')).filter({ hasText: '入仓待审批' }).nth(st.entry_requests.length - 1).waitFor()
+    assert.equal(await page.locator(byTest('stocktake-entry-submit-all')).count(), 0, 'nothing left to submit')
+    for (const id of st.entry_requests) assert.equal((await clerkApi.get(`/listings/${id}`)).state, 'pending_entry', id)
+    await fullShot(page, 'stocktake-entry-submitted')
 
     await result.locator(byTest('stocktake-entry-link')).click()
     await page.waitForURL((u) => u.pathname === '/warehouse/mine' && u.searchParams.get('tab') === 'pending')

@@ -374,6 +374,16 @@ export const MENU_ITEMS = [
     component: () => import('./views/ExchangeView.vue'),
   },
   {
+    // 数据备份: 立即备份, the daily automatic ones, downloads, 校验备份文件 and how to restore.
+    group: 'system',
+    name: 'backups',
+    title: '数据备份',
+    path: '/system/backups',
+    permission: 'backups.manage',
+    test: 'backups',
+    component: () => import('./views/BackupsView.vue'),
+  },
+  {
     group: 'about',
     name: 'about',
     title: '关于',
