@@ -665,20 +665,7 @@ async fn remove_line_photo(
     ctx: Ctx,
     Path((id, card_id, hash)): Path<(String, String, String)>,
 ) -> Result<Json<StocktakeView>, ApiError> {
-    let store = state.store.clone();
-    let view = blocking(move || {
-        let user = &ctx.user;
-        change(
-            &store,
-            user,
-            &id,
-            "stocktake_photo_removed",
-            |_| "删除盘点现场照片".to_owned(),
-            |task, _| stocktake::remove_photo(task, PhotoOf::Line(&card_id), &actor_of(user), &hash),
-        )
-    })
-    .await?;
-    Ok(Json(view))
+    remove_photo(state, ctx, id, (true, card_id), hash).await
 }
 
 /// Removes a photo of a 盘盈.
@@ -690,16 +677,29 @@ async fn remove_surplus_photo(
     ctx: Ctx,
     Path((id, surplus_id, hash)): Path<(String, String, String)>,
 ) -> Result<Json<StocktakeView>, ApiError> {
+    remove_photo(state, ctx, id, (false, surplus_id), hash).await
+}
+
+/// Removes a photo of a line (`(true, card_id)`) or of a 盘盈 (`(false, surplus_id)`).
+async fn remove_photo(
+    state: AppState,
+    ctx: Ctx,
+    id: String,
+    (line, of): (bool, String),
+    hash: String,
+) -> Result<Json<StocktakeView>, ApiError> {
     let store = state.store.clone();
     let view = blocking(move || {
         let user = &ctx.user;
+        let target = if line { PhotoOf::Line(&of) } else { PhotoOf::Surplus(&of) };
+        let what = if line { "删除盘点现场照片" } else { "删除盘盈照片" };
         change(
             &store,
             user,
             &id,
             "stocktake_photo_removed",
-            |_| "删除盘盈照片".to_owned(),
-            |task, _| stocktake::remove_photo(task, PhotoOf::Surplus(&surplus_id), &actor_of(user), &hash),
+            |_| what.to_owned(),
+            |task, _| stocktake::remove_photo(task, target, &actor_of(user), &hash),
         )
     })
     .await?;
