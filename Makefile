@@ -8,7 +8,7 @@ BIN_DEBUG := target/debug/gongwucang
 BIN_RELEASE := target/release/gongwucang
 WEB_SOURCES := $(shell find web/src web/public -type f 2>/dev/null) web/index.html web/vite.config.js web/package.json
 
-.PHONY: run test web check lint windows-check unit-test browser-test system-deps windows-deps dist screenshots fuzz clean
+.PHONY: run test web check lint windows-check unit-test browser-test system-deps windows-deps dist screenshots fuzz bench clean
 
 ## make run: build the web UI and a release binary, create the demo node once, serve it.
 run: web
@@ -59,6 +59,15 @@ FUZZ_SECONDS ?= 120
 fuzz:
 	@command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
 	cd fuzz && cargo +nightly fuzz run bundle corpus/bundle -- -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=1024
+
+## make bench: the plaza queries Q1–Q6 at BENCH_N listings (default 1 000 000) in process, side by side
+## with a tuned SQLite holding the same data; prints the table and writes target/bench/results.json.
+## BENCH_RUNS timed runs per query (200), cut short after BENCH_BUDGET_S seconds (60); BENCH_SEED.
+BENCH_N ?= 1000000
+BENCH_RUNS ?= 200
+bench:
+	cargo build --release -p gongwucang-bench
+	BENCH_N=$(BENCH_N) BENCH_RUNS=$(BENCH_RUNS) target/release/gongwucang-bench
 
 # Debian's chromium and a Chinese font for the browser tests (installed when run as root).
 system-deps:

@@ -23,7 +23,7 @@ use crate::store::{self, Read, Store};
 use super::AppState;
 use super::demands::{DemandView, demand_for};
 use super::error::{ApiError, ErrorBody, blocking};
-use super::extract::{Items, Json, Path};
+use super::extract::{Items, Json, Paged, Paging, Path};
 use super::listings::{ListingView, readable, viewer_of, views};
 use super::session::Ctx;
 
@@ -76,6 +76,26 @@ pub(super) fn plaza_cards(r: &impl Read, listings: &[Listing]) -> store::Result<
     Ok(cards)
 }
 
+/// A listing that could meet a demand, its score (higher is better) and why it fits.
+pub type Fit = (Listing, u32, Vec<String>);
+
+/// The listings that could meet `demand` as `viewer` sees them (`demand::fitting_listings`): one
+/// page, best first, and the total. What the matches route serves and what the benchmark measures.
+pub fn fitting(store: &Store, demand: &Demand, viewer: &Viewer, paging: Paging) -> Result<Paged<Fit>, ApiError> {
+    let (listings, cards) = store.read(|r| {
+        let listings = available_listings(r)?;
+        let cards = plaza_cards(r, &listings)?;
+        Ok((listings, cards))
+    })?;
+    let page = paging.apply(demand::fitting_listings(demand, viewer, &listings, |id| cards.get(id)))?;
+    Ok(Paged {
+        items: page.items.into_iter().map(|(l, score, reasons)| (l.clone(), score, reasons)).collect(),
+        total: page.total,
+        page: page.page,
+        page_size: page.page_size,
+    })
+}
+
 /// The published listings the demand's viewer can see that could meet it, best first.
 #[utoipa::path(get, path = "/api/v1/demands/{id}/matches", tag = "demands", params(("id" = String, Path)),
     responses((status = 200, body = Items<Match>), (status = 403, body = ErrorBody)))]
@@ -88,20 +108,19 @@ async fn matches(
     let items = blocking(move || {
         let d = demand_for(&store, &ctx.user, &id)?;
         let viewer = viewer_of(&store, &ctx.user)?;
-        let (listings, cards) = store.read(|r| {
-            let listings = available_listings(r)?;
-            let cards = plaza_cards(r, &listings)?;
-            Ok((listings, cards))
-        })?;
-        let mut found = demand::fitting_listings(&d, &viewer, &listings, |id| cards.get(id));
-        found.truncate(SHOWN);
-        let shown: Vec<Listing> = found.iter().map(|(l, _, _)| (*l).clone()).collect();
-        let fresh: Vec<bool> = found.iter().map(|f| demand::has_new_matches(&d, std::slice::from_ref(f))).collect();
+        let paging = Paging { page: Some(1), page_size: Some(SHOWN as u32) };
+        let (shown, fits): (Vec<Listing>, Vec<(u32, Vec<String>)>) = fitting(&store, &d, &viewer, paging)?
+            .items
+            .into_iter()
+            .map(|(listing, score, reasons)| (listing, (score, reasons)))
+            .unzip();
+        // One listing at a time: is it new to the demand's clerk?
+        let fresh = shown.iter().map(|l| demand::has_new_matches(&d, &[(l, 0, Vec::new())]));
         Ok(views(&store, &ctx.user, &shown)?
             .into_iter()
-            .zip(found)
+            .zip(fits)
             .zip(fresh)
-            .map(|((listing, (_, score, reasons)), new)| Match { listing, score, reasons, new })
+            .map(|((listing, (score, reasons)), new)| Match { listing, score, reasons, new })
             .collect())
     })
     .await?;
