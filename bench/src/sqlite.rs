@@ -12,6 +12,7 @@ use gongwucang::domain::card::{AssetCard, CardStatus, category_prefix};
 use gongwucang::domain::demand::{self, Demand, Offer};
 use gongwucang::domain::listing::{Listing, Mode, Scope, State, Viewer};
 use gongwucang::domain::region::RegionCode;
+use gongwucang::domain::plaza::{day_number, published_on};
 use gongwucang::http::plaza::PlazaFilter;
 use rusqlite::functions::FunctionFlags;
 use rusqlite::types::Value;
@@ -38,6 +39,7 @@ CREATE TABLE listing (
     in_plaza INTEGER NOT NULL,   -- this node's own, published or pending exit (公物仓广场)
     hold_until TEXT,             -- 洽谈中 to this day (published listings only)
     published_at INTEGER,        -- Unix seconds
+    published_day INTEGER,       -- days since 2000-01-01 (newest first: the day, then the order loaded, n)
     category TEXT NOT NULL,
     value_fen INTEGER NOT NULL,
     status INTEGER NOT NULL,
@@ -55,7 +57,7 @@ CREATE VIRTUAL TABLE listing_text USING fts5(
 const INDEXES: &str = "
 INSERT INTO listing_text(listing_text) VALUES ('rebuild');
 CREATE INDEX plaza_newest ON listing(
-    published_at DESC, id DESC, scope, province, city, region, department, unit_id, hold_until
+    published_day DESC, n DESC, scope, province, city, region, department, unit_id, hold_until
 ) WHERE in_plaza = 1;
 CREATE INDEX plaza_scope_region ON listing(scope, region, hold_until) WHERE in_plaza = 1;
 CREATE INDEX plaza_scope_city ON listing(scope, city, department, hold_until) WHERE in_plaza = 1;
@@ -134,7 +136,7 @@ impl Peer {
         let tx = self.conn.transaction()?;
         {
             let mut insert = tx.prepare_cached(
-                "INSERT INTO listing VALUES (NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO listing VALUES (NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             )?;
             for (card, l) in rows {
                 let region = l.unit_region.as_str();
@@ -154,6 +156,7 @@ impl Peer {
                     i64::from(in_plaza),
                     hold.map(|h| h.until.clone()),
                     l.published_at.as_deref().and_then(seconds),
+                    l.published_at.as_deref().map(|p| day_number(&published_on(Some(p)))),
                     card.category,
                     card.original_value_fen,
                     status_code(card.status),
@@ -241,7 +244,7 @@ impl Peer {
         let size = i64::from(filter.page_size.unwrap_or(20));
         let offset = (i64::from(filter.page.unwrap_or(1).max(1)) - 1) * size;
         let page = format!(
-            "SELECT id FROM listing WHERE {filters} AND {visible} ORDER BY published_at DESC, id DESC LIMIT {size} OFFSET {offset}"
+            "SELECT id FROM listing WHERE {filters} AND {visible} ORDER BY published_day DESC, n DESC LIMIT {size} OFFSET {offset}"
         );
         let searched = filter.q.as_deref().is_some_and(|q| !q.trim().is_empty());
         let count = if searched {

@@ -32,6 +32,8 @@ pub mod peer;
 pub mod permission;
 /// Photo quality checks: dark, bright, blurred, small.
 pub mod photo;
+/// The plazas as an index: the terms of a listing and of a viewer (SPEC §7 restated).
+pub mod plaza;
 /// Reference data: regions and GB/T 14885 asset categories, parsed from `fixtures/`.
 pub mod reference;
 /// GB/T 2260 region codes and their containment (province ⊃ city ⊃ county).

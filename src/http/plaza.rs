@@ -1,16 +1,15 @@
 //! 公物仓广场, 调剂广场, 共享广场: the published listings the caller may see (SPEC §7), with
 //! keyword, category, mode, region and value filters, three sorts, and totals.
 
-use std::collections::HashMap;
-
 use axum::extract::State as AxumState;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::domain::card::{AssetCard, CardStatus, category_prefix};
-use crate::domain::listing::{self, Listing, Mode, NationalState, Viewer};
+use crate::domain::card::{CardStatus, category_prefix};
+use crate::domain::listing::{Listing, Mode, Viewer};
+use crate::domain::plaza as index;
 use crate::domain::region::RegionCode;
 use crate::store::{self, Store};
 
@@ -72,97 +71,74 @@ pub struct PlazaFilter {
     pub page_size: Option<u32>,
 }
 
-fn distance(a: &RegionCode, b: &RegionCode) -> u8 {
-    let (a, b) = (a.as_str(), b.as_str());
-    if a == b {
-        0
-    } else if a[..4] == b[..4] {
-        1
-    } else if a[..2] == b[..2] {
-        2
-    } else {
-        3
-    }
-}
-
-/// Which plaza.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Plaza {
-    /// 公物仓广场: this node's own listings in the warehouse.
-    Warehouse,
-    /// 调剂广场: transfer listings published to the national platform.
-    Transfer,
-    /// 共享广场: sharing listings published to the national platform.
-    Share,
-}
-
-impl Plaza {
-    /// Whether a listing is in this plaza (before visibility, holds and filters).
-    pub fn shows(self, l: &Listing) -> bool {
-        match self {
-            Self::Warehouse => l.in_warehouse_plaza() && l.origin.is_none(),
-            Self::Transfer => on_platform(l, Mode::Transfer),
-            Self::Share => on_platform(l, Mode::Share),
-        }
-    }
-}
+pub use crate::domain::plaza::Plaza;
 
 /// A plaza answer as the UI shows it: one page of listings and the total, for `viewer` (SPEC §7),
-/// without 洽谈中 listings (their detail page says why). What the benchmark measures.
+/// without 洽谈中 listings (their detail page says why). Answered from the plaza index
+/// (`store::plaza`); what the benchmark measures.
 pub fn search(store: &Store, viewer: &Viewer, plaza: Plaza, filter: &PlazaFilter) -> Result<Paged<Listing>, ApiError> {
+    search_on(store, viewer, plaza, filter, &crate::domain::clock::today())
+}
+
+/// [`search`] as of `today` (`YYYY-MM-DD`; holds end with their day).
+pub fn search_on(
+    store: &Store,
+    viewer: &Viewer,
+    plaza: Plaza,
+    filter: &PlazaFilter,
+    today: &str,
+) -> Result<Paged<Listing>, ApiError> {
     let paging = Paging { page: filter.page, page_size: filter.page_size };
-    paging.checked()?;
-    let region = filter.region.as_deref().filter(|r| !r.is_empty()).map(RegionCode::parse).transpose()?;
-    let q = filter.q.as_deref().map(str::trim).unwrap_or("");
+    let (page, page_size) = paging.checked()?;
+    let mut all = Vec::new();
+    if let Some(region) = filter.region.as_deref().filter(|r| !r.is_empty()) {
+        all.push(index::within(plaza, &RegionCode::parse(region)?));
+    }
+    if let Some(mode) = filter.mode {
+        all.push(index::mode_term(mode));
+    }
+    if let Some(status) = filter.status {
+        all.push(index::status_term(status));
+    }
     let category = filter.category.as_deref().map(category_prefix).unwrap_or("");
-    let day = |d: &Option<String>, what: &str| -> Result<Option<String>, ApiError> {
+    if !category.is_empty() {
+        all.push(index::category_term(category));
+    }
+    let q = filter.q.as_deref().map(str::trim).unwrap_or("");
+    let (words, exact) = index::keyword_terms(q);
+    all.extend(words);
+    let day = |d: &Option<String>, what: &str| -> Result<Option<u16>, ApiError> {
         match d.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
             None => Ok(None),
-            Some(d) if crate::domain::clock::parse_date(d).is_some() => Ok(Some(d.to_owned())),
+            Some(d) if crate::domain::clock::parse_date(d).is_some() => Ok(Some(index::day_number(d))),
             Some(d) => Err(ApiError::Invalid(format!("{what}“{d}”无效，应为 YYYY-MM-DD"))),
         }
     };
     let (from, to) = (day(&filter.published_from, "发布日期起")?, day(&filter.published_to, "发布日期止")?);
-    let published_in = |l: &Listing| {
-        let on = l.published_at.as_deref().and_then(|p| p.get(..10)).unwrap_or("");
-        from.as_deref().is_none_or(|f| on >= f) && to.as_deref().is_none_or(|t| on <= t)
+    let days = (from.is_some() || to.is_some()).then(|| (from.unwrap_or(0), to.unwrap_or(u16::MAX)));
+    let order = match filter.sort.unwrap_or_default() {
+        PlazaSort::Newest => store::plaza::Order::Newest,
+        PlazaSort::Value => store::plaza::Order::Value,
+        PlazaSort::Nearest => store::plaza::Order::Tiers(index::nearest_terms(plaza, &viewer.region)),
     };
-    let today = crate::domain::clock::today();
-    let cards = store.read(|r| {
-        let mut cards = store::cards::all(r)?;
-        cards.extend(store::relay::remote_cards(r)?);
-        Ok(cards)
+    let question = store::plaza::Question {
+        any: index::viewer_terms(viewer, plaza),
+        all,
+        days,
+        value: (filter.min_value_fen, filter.max_value_fen),
+        verify: (!exact).then_some(q),
+        today,
+        order,
+        offset: (page as usize - 1) * page_size as usize,
+        limit: page_size as usize,
+    };
+    let (items, total) = store.read(|r| {
+        let (ids, total) = store::plaza::search(r, &question)?;
+        let items =
+            ids.iter().filter_map(|id| store::listings::get(r, id).transpose()).collect::<Result<Vec<_>, _>>()?;
+        Ok((items, total))
     })?;
-    let cards: HashMap<&str, &AssetCard> = cards.iter().map(|c| (c.id.as_str(), c)).collect();
-    let mut hits: Vec<(Listing, i64)> = store
-        .read(store::listings::all)?
-        .into_iter()
-        .filter(|l| plaza.shows(l) && !l.reserved(&today) && listing::visible(l, viewer))
-        .filter(|l| filter.mode.is_none_or(|m| l.mode == m))
-        .filter(|l| region.as_ref().is_none_or(|r| r.contains(&l.unit_region)))
-        .filter(|l| published_in(l))
-        .filter_map(|l| {
-            let card = cards.get(l.card_id.as_str())?;
-            let text_ok =
-                q.is_empty() || [&card.name, &card.spec, &card.brand, &l.description].iter().any(|f| f.contains(q));
-            let value = card.original_value_fen;
-            let value_ok =
-                filter.min_value_fen.is_none_or(|m| value >= m) && filter.max_value_fen.is_none_or(|m| value <= m);
-            let status_ok = filter.status.is_none_or(|s| card.status == s);
-            (text_ok && value_ok && status_ok && (category.is_empty() || card.category.starts_with(category)))
-                .then_some((l, value))
-        })
-        .collect();
-    match filter.sort.unwrap_or_default() {
-        PlazaSort::Newest => hits.sort_by(|a, b| b.0.published_at.cmp(&a.0.published_at).then(b.0.id.cmp(&a.0.id))),
-        PlazaSort::Value => hits.sort_by(|a, b| b.1.cmp(&a.1).then(b.0.id.cmp(&a.0.id))),
-        PlazaSort::Nearest => hits.sort_by(|a, b| {
-            distance(&a.0.unit_region, &viewer.region)
-                .cmp(&distance(&b.0.unit_region, &viewer.region))
-                .then(b.0.published_at.cmp(&a.0.published_at))
-        }),
-    }
-    paging.apply(hits.into_iter().map(|(l, _)| l).collect())
+    Ok(Paged { items, total, page, page_size })
 }
 
 fn plaza(store: &Store, ctx: &Ctx, filter: &PlazaFilter, plaza: Plaza) -> Result<Paged<ListingView>, ApiError> {
@@ -185,10 +161,6 @@ async fn warehouse(
 ) -> Result<Json<Paged<ListingView>>, ApiError> {
     let store = state.store.clone();
     Ok(Json(blocking(move || plaza(&store, &ctx, &filter, Plaza::Warehouse)).await?))
-}
-
-fn on_platform(l: &Listing, mode: Mode) -> bool {
-    l.mode == mode && l.national_state == NationalState::PublishedNational && l.in_warehouse_plaza()
 }
 
 /// 调剂广场: transfer listings published to the national platform.
@@ -237,3 +209,6 @@ async fn freshness(AxumState(state): AxumState<AppState>, _ctx: Ctx) -> Result<J
         None => Freshness { parent_name: None, as_of: None },
     }))
 }
+
+#[cfg(test)]
+mod tests;

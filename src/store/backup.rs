@@ -186,7 +186,13 @@ fn kind_byte(kind: TableKind) -> u8 {
 
 /// Writes every table of `txn` into `out`; answers the row counts.
 fn write_tables(txn: &redb::ReadTransaction, out: &mut impl Write) -> Result<Vec<(String, u64)>, BackupError> {
-    let present: Vec<String> = txn.list_tables().map_err(db_error)?.map(|t| t.name().to_owned()).collect();
+    // The plaza index is derived from the listings: left out, rebuilt when the restored node opens.
+    let present: Vec<String> = txn
+        .list_tables()
+        .map_err(db_error)?
+        .map(|t| t.name().to_owned())
+        .filter(|name| !super::plaza::TABLES.contains(&name.as_str()))
+        .collect();
     if let Some(unknown) = present.iter().find(|name| !TABLES.iter().any(|(t, _)| t == name)) {
         return Err(db_error(format!("数据库中有本程序不认识的表 {unknown}，未备份")));
     }

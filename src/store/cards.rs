@@ -63,12 +63,21 @@ pub fn insert(tx: &Tx, card: &AssetCard) -> Result<()> {
         return Err(DomainError::conflict(format!("资产编号 {} 已存在", card.asset_code)).into());
     }
     tx.index(CARD_CODES, &key, &card.id)?;
+    changed(tx, card);
     tx.put(CARDS, &card.id, card)
 }
 
 /// Stores a changed card (the asset code never changes).
 pub fn update(tx: &Tx, card: &AssetCard) -> Result<()> {
+    changed(tx, card);
     tx.put(CARDS, &card.id, card)
+}
+
+/// The listing showing a card shows its new facts (the plaza index).
+fn changed(tx: &Tx, card: &AssetCard) {
+    if let Some(listing) = &card.active_listing_id {
+        super::plaza::touch(tx, listing);
+    }
 }
 
 /// A card by id.

@@ -38,6 +38,7 @@ pub fn put_from(tx: &Tx, listing: &Listing, from: Option<&str>) -> Result<()> {
         next.sent_to.dedup();
     }
     super::relay::listing_changed(tx, old.as_ref(), &mut next, from)?;
+    super::plaza::touch(tx, &next.id);
     tx.put(LISTINGS, &next.id, &next)
 }
 
@@ -99,6 +100,7 @@ pub fn discard(tx: &Tx, id: &str, actor: &Actor, username: &str, now: &str) -> R
         &card.id,
         [history(username, "入仓申请", "删除入仓申请".to_owned(), format!("入仓单 {id}"), now)],
     )?;
+    super::plaza::touch(tx, id);
     tx.remove(LISTINGS, id)?;
     let summary = format!("删除入仓申请：{} {}（{}，{}）", card.asset_code, card.name, id, current.state.label());
     Ok(AuditEntry::new("listing_discarded", format!("listing:{id}"), summary, Some(current.unit_region.to_string())))

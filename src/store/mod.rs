@@ -43,6 +43,8 @@ pub mod locations;
 pub mod node;
 /// Peers of the federation tree.
 pub mod peers;
+/// The plaza index: posting lists per term, written with the listings.
+pub mod plaza;
 /// What travels to and from peers: the events of changed listings and demands, and received ones.
 pub mod relay;
 /// What 统计报表 reads, from one snapshot.
@@ -159,6 +161,10 @@ impl Store {
             store = Self::open_file(data_dir)?;
         }
         schema::migrate_with(&store, target, steps)?;
+        if !store.read(plaza::is_current)? {
+            tracing::info!("正在建立广场检索索引");
+            store.write_schema(plaza::rebuild)?;
+        }
         store.reload_reference()?;
         Ok(store)
     }
@@ -203,17 +209,17 @@ impl Store {
     /// Runs one business action in one write transaction, appending its audit event in the same
     /// transaction. If `action` fails, nothing is written.
     pub fn write<T>(&self, actor: &Actor, action: impl FnOnce(&Tx) -> Result<(T, AuditEntry)>) -> Result<T> {
-        let tx = Tx { txn: self.db.begin_write()? };
+        let tx = Tx::new(self.db.begin_write()?);
         let (value, entry) = action(&tx)?;
         audit::append(&tx, actor, entry, clock::now_rfc3339())?;
-        tx.txn.commit()?;
+        tx.commit()?;
         Ok(value)
     }
 
     /// [`Store::write`] for a business action on several objects (a bulk action): one audit event
     /// per object, all in the one transaction.
     pub fn write_all<T>(&self, actor: &Actor, action: impl FnOnce(&Tx) -> Result<(T, Vec<AuditEntry>)>) -> Result<T> {
-        let tx = Tx { txn: self.db.begin_write()? };
+        let tx = Tx::new(self.db.begin_write()?);
         let (value, entries) = action(&tx)?;
         if entries.is_empty() {
             return Err(StoreError::Domain(crate::domain::DomainError::invalid("没有要办理的事项")));
@@ -222,24 +228,24 @@ impl Store {
         for entry in entries {
             audit::append(&tx, actor, entry, now.clone())?;
         }
-        tx.txn.commit()?;
+        tx.commit()?;
         Ok(value)
     }
 
     /// Runs an action in a write transaction and throws the transaction away: what the action
     /// would do, computed by the very code that does it (dry runs).
     pub fn rehearse<T>(&self, action: impl FnOnce(&Tx) -> Result<T>) -> Result<T> {
-        let tx = Tx { txn: self.db.begin_write()? };
+        let tx = Tx::new(self.db.begin_write()?);
         let value = action(&tx)?;
         tx.txn.abort()?;
         Ok(value)
     }
 
     /// A write with no audit event, for the schema itself (version marker, migrations).
-    fn write_schema(&self, action: impl FnOnce(&Tx) -> Result<()>) -> Result<()> {
-        let tx = Tx { txn: self.db.begin_write()? };
+    pub(crate) fn write_schema(&self, action: impl FnOnce(&Tx) -> Result<()>) -> Result<()> {
+        let tx = Tx::new(self.db.begin_write()?);
         action(&tx)?;
-        tx.txn.commit()?;
+        tx.commit()?;
         Ok(())
     }
 
@@ -265,6 +271,8 @@ pub trait Read {
 /// A write transaction (see [`Store::write`]).
 pub struct Tx {
     txn: redb::WriteTransaction,
+    /// Listings changed in this transaction, in order, for the plaza index ([`plaza::flush`]).
+    plaza_dirty: std::cell::RefCell<(Vec<String>, std::collections::HashSet<String>)>,
 }
 
 /// A read transaction (see [`Store::read`]).
@@ -339,6 +347,17 @@ impl Read for Tx {
 }
 
 impl Tx {
+    fn new(txn: redb::WriteTransaction) -> Self {
+        Self { txn, plaza_dirty: Default::default() }
+    }
+
+    /// Brings the plaza index up to date with this transaction's changes, then commits.
+    fn commit(self) -> Result<()> {
+        plaza::flush(&self)?;
+        self.txn.commit()?;
+        Ok(())
+    }
+
     /// Inserts or replaces a record.
     pub fn put<T: Serialize>(&self, table: Records, key: &str, value: &T) -> Result<()> {
         let bytes = codec::encode(value)?;

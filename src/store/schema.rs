@@ -95,7 +95,7 @@ fn create_tables(tx: &Tx) -> Result<()> {
     txn.open_table(tables::PHOTOS)?;
     txn.open_table(tables::BUNDLE_FILES)?;
     txn.open_table(tables::AUDIT)?;
-    Ok(())
+    super::plaza::create(tx)
 }
 
 #[cfg(test)]
