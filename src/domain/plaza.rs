@@ -245,7 +245,30 @@ pub fn keyword_terms(q: &str) -> (Vec<String>, bool) {
     }
 }
 
+/// Terms of which every listing that could meet a need carries at least one
+/// ([`match_reasons`](super::demand::match_reasons) needs seven characters of the category code
+/// in common, or a two-character piece of the name, or an ASCII word of it, in the text).
+pub fn need_terms(category: &str, name: &str) -> Vec<String> {
+    let mut out = BTreeSet::new();
+    if let Some(prefix) = category.get(..7) {
+        out.insert(category_term(prefix));
+    }
+    let chars: Vec<char> = name.chars().filter(|c| !c.is_whitespace()).collect();
+    for pair in chars.windows(2).filter(|w| !w[0].is_ascii() && !w[1].is_ascii()) {
+        out.insert(gram(&pair.iter().collect::<String>()));
+    }
+    for word in name.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| w.len() >= 2) {
+        out.insert(gram(&word[..2]));
+    }
+    out.into_iter().collect()
+}
+
 impl Entry {
+    /// What it offers, for [`match_reasons`](super::demand::match_reasons).
+    pub fn offer(&self) -> super::demand::Offer<'_> {
+        super::demand::Offer { category: &self.category, text: self.text.join(" "), region: &self.unit_region }
+    }
+
     /// Whether one of its texts contains `q` (the keyword rule).
     pub fn mentions(&self, q: &str) -> bool {
         self.text.iter().any(|t| t.contains(q))

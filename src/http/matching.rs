@@ -17,6 +17,7 @@ use crate::domain::card::AssetCard;
 use crate::domain::clock;
 use crate::domain::demand::{self, Demand, DemandState};
 use crate::domain::listing::{Listing, Viewer};
+use crate::domain::plaza::{self, Plaza};
 use crate::domain::user::{Role, User};
 use crate::store::{self, Read, Store};
 
@@ -79,21 +80,56 @@ pub(super) fn plaza_cards(r: &impl Read, listings: &[Listing]) -> store::Result<
 /// A listing that could meet a demand, its score (higher is better) and why it fits.
 pub type Fit = (Listing, u32, Vec<String>);
 
-/// The listings that could meet `demand` as `viewer` sees them (`demand::fitting_listings`): one
-/// page, best first, and the total. What the matches route serves and what the benchmark measures.
+/// The listings that could meet `demand` as `viewer` sees them: one page, best first (newest
+/// first among equals), and the total. The plaza index gives the candidates — visible, offered
+/// here, not held today, carrying one of the need's terms (`domain::plaza::need_terms`) — and
+/// `demand::match_reasons` scores each. What the matches route serves and the benchmark measures.
 pub fn fitting(store: &Store, demand: &Demand, viewer: &Viewer, paging: Paging) -> Result<Paged<Fit>, ApiError> {
-    let (listings, cards) = store.read(|r| {
-        let listings = available_listings(r)?;
-        let cards = plaza_cards(r, &listings)?;
-        Ok((listings, cards))
+    fitting_on(store, demand, viewer, paging, &clock::today())
+}
+
+/// [`fitting`] as of `today` (`YYYY-MM-DD`; holds end with their day).
+pub fn fitting_on(
+    store: &Store,
+    demand: &Demand,
+    viewer: &Viewer,
+    paging: Paging,
+    today: &str,
+) -> Result<Paged<Fit>, ApiError> {
+    let (page, page_size) = paging.checked()?;
+    let any: Vec<String> = Plaza::ALL.into_iter().flat_map(|p| plaza::viewer_terms(viewer, p)).collect();
+    let either = plaza::need_terms(&demand.fields.category, &demand.fields.name);
+    let (items, total) = store.read(|r| {
+        let mut found: Vec<(u32, u32, Vec<String>, String)> = store::plaza::candidates(r, &any, &either, today)?
+            .into_iter()
+            .filter(|(_, e)| e.unit_id != demand.unit_id)
+            .filter_map(|(doc, e)| {
+                let (score, reasons) = demand::match_reasons(
+                    &demand.fields.category,
+                    &demand.fields.name,
+                    &demand.unit_region,
+                    &e.offer(),
+                )?;
+                Some((score, doc, reasons, e.id))
+            })
+            .collect();
+        let total = found.len() as u64;
+        let end = ((page as usize) * page_size as usize).min(found.len());
+        let by = |a: &(u32, u32, Vec<String>, String), b: &(u32, u32, Vec<String>, String)| (b.0, b.1).cmp(&(a.0, a.1));
+        if end > 0 && end < found.len() {
+            found.select_nth_unstable_by(end - 1, by);
+            found.truncate(end);
+        }
+        found.sort_unstable_by(by);
+        let mut items = Vec::new();
+        for (score, _, reasons, id) in found.into_iter().skip((page as usize - 1) * page_size as usize) {
+            if let Some(l) = store::listings::get(r, &id)? {
+                items.push((l, score, reasons));
+            }
+        }
+        Ok((items, total))
     })?;
-    let page = paging.apply(demand::fitting_listings(demand, viewer, &listings, |id| cards.get(id)))?;
-    Ok(Paged {
-        items: page.items.into_iter().map(|(l, score, reasons)| (l.clone(), score, reasons)).collect(),
-        total: page.total,
-        page: page.page,
-        page_size: page.page_size,
-    })
+    Ok(Paged { items, total, page, page_size })
 }
 
 /// The published listings the demand's viewer can see that could meet it, best first.

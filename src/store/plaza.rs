@@ -349,6 +349,62 @@ fn and_term(reader: &Reader, set: &mut Blocks, term: &str) -> Result<()> {
     Ok(())
 }
 
+/// 洽谈中 today: the few listings with a hold are looked at one by one.
+fn drop_held(reader: &Reader, r: &Rx, set: &mut Blocks, today: &str) -> Result<()> {
+    let mut held = Blocks::new();
+    for (blk, bm) in reader.term(plaza::HELD)? {
+        if let Some(mine) = set.get(&blk) {
+            held.insert(blk, bm & mine);
+        }
+    }
+    for (blk, docs) in held {
+        for doc in docs {
+            let id = reader.entry(doc)?.id;
+            let reserved = super::listings::get(r, &id)?.is_some_and(|l| l.reserved(today));
+            if reserved && let Some(bm) = set.get_mut(&blk) {
+                bm.remove(doc);
+            }
+        }
+    }
+    Ok(())
+}
+
+fn open(r: &Rx) -> Result<Reader> {
+    let txn = r.raw();
+    Ok(Reader { postings: txn.open_table(POSTINGS)?, docs: txn.open_table(DOCS)?, values: txn.open_table(VALUES)? })
+}
+
+fn union(reader: &Reader, terms: &[String]) -> Result<Blocks> {
+    let mut set = Blocks::new();
+    for term in terms {
+        for (blk, bm) in reader.term(term)? {
+            *set.entry(blk).or_default() |= bm;
+        }
+    }
+    Ok(set)
+}
+
+/// The entries carrying one of `any` and one of `either`, not held today, with their document
+/// numbers (larger is newer): the candidates a demand's matches are scored among.
+pub fn candidates(r: &Rx, any: &[String], either: &[String], today: &str) -> Result<Vec<(u32, Entry)>> {
+    let reader = open(r)?;
+    let mut set = union(&reader, any)?;
+    let wanted = union(&reader, either)?;
+    set.retain(|blk, bm| match wanted.get(blk) {
+        Some(w) => {
+            *bm &= w;
+            !bm.is_empty()
+        }
+        None => false,
+    });
+    drop_held(&reader, r, &mut set, today)?;
+    let mut out = Vec::with_capacity(set.values().map(RoaringBitmap::len).sum::<u64>() as usize);
+    for doc in set.values().flat_map(RoaringBitmap::iter) {
+        out.push((doc, reader.entry(doc)?));
+    }
+    Ok(out)
+}
+
 /// Answers a plaza question: the listing ids of the page, in order, and the total.
 pub fn search(r: &Rx, q: &Question<'_>) -> Result<(Vec<String>, u64)> {
     let txn = r.raw();
@@ -401,22 +457,7 @@ pub fn search(r: &Rx, q: &Question<'_>) -> Result<(Vec<String>, u64)> {
         }
         set.retain(|_, bm| !bm.is_empty());
     }
-    // 洽谈中 today: the few listings with a hold are looked at one by one.
-    let mut held = Blocks::new();
-    for (blk, bm) in reader.term(plaza::HELD)? {
-        if let Some(mine) = set.get(&blk) {
-            held.insert(blk, bm & mine);
-        }
-    }
-    for (blk, docs) in held {
-        for doc in docs {
-            let id = reader.entry(doc)?.id;
-            let reserved = super::listings::get(r, &id)?.is_some_and(|l| l.reserved(q.today));
-            if reserved && let Some(bm) = set.get_mut(&blk) {
-                bm.remove(doc);
-            }
-        }
-    }
+    drop_held(&reader, r, &mut set, q.today)?;
     let total: u64 = set.values().map(RoaringBitmap::len).sum();
     let page: Vec<u32> = match &q.order {
         Order::Newest => newest(set.values()).skip(q.offset).take(q.limit).collect(),

@@ -162,3 +162,22 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    /// A listing that fits a need carries one of the need's terms (the candidates are a superset).
+    #[test]
+    fn every_fitting_listing_carries_a_need_term(
+        name in "[台式计算机打印复 a-cAB0-9]{0,8}",
+        offered in "[台式计算机打印复 a-cAB0-9/]{0,10}",
+        category in "A0[12]0[12]01(0[1-3])?",
+    ) {
+        let mut c = card(&offered, "");
+        c.category = "A02010105".into();
+        let e = entry(&listing("u1", "210102", "教育局", Scope::City, false), &c).unwrap();
+        let fits = crate::domain::demand::match_reasons(&category, &name, &region("210103"), &e.offer()).is_some();
+        let carried = terms(&e);
+        if fits {
+            prop_assert!(need_terms(&category, &name).iter().any(|t| carried.contains(t)));
+        }
+    }
+}

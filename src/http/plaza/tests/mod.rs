@@ -262,7 +262,73 @@ fn by_the_rules(
     (hits.iter().skip(skip).take(size).map(|(l, _)| l.id.clone()).collect(), hits.len() as u64)
 }
 
+fn demand(unit: usize, category: &str, name: &str) -> crate::domain::demand::Demand {
+    let (unit, region, department) = UNITS[unit];
+    crate::domain::demand::Demand {
+        id: "D1".into(),
+        unit_id: unit.into(),
+        unit_region: RegionCode::parse(region).unwrap(),
+        unit_department: department.into(),
+        fields: crate::domain::demand::DemandFields {
+            category: category.into(),
+            name: name.into(),
+            quantity: 1,
+            indicators: Vec::new(),
+            budget_per_unit_fen: 0,
+            expected_on: "2026-12-31".into(),
+            contact_name: String::new(),
+            contact_phone: String::new(),
+            scope: Scope::City,
+        },
+        state: crate::domain::demand::DemandState::Published,
+        close_reason: None,
+        reason: None,
+        created_at: String::new(),
+        published_at: None,
+        updated_at: String::new(),
+        matches_seen_at: None,
+        origin: None,
+        sent_to: Vec::new(),
+    }
+}
+
+/// The matches of a demand by the rules (`demand::fitting_offers` over every listing not held
+/// today), best first and newest first among equals, against `matching::fitting`.
+fn check_matches(store: &Store, listings: &[Listing], cards: &[AssetCard]) -> Result<(), TestCaseError> {
+    let demands = [
+        demand(0, "A02010105", "台式计算机"),
+        demand(2, "A02010199", "计算机 i3"),
+        demand(4, "A05010201", "办公椅"),
+        demand(1, "A0601", "空调"),
+    ];
+    let available: Vec<&Listing> = listings.iter().filter(|l| !l.reserved(TODAY)).collect();
+    for d in &demands {
+        for viewer in viewers() {
+            let need = crate::domain::demand::Need {
+                unit_id: &d.unit_id,
+                category: &d.fields.category,
+                name: &d.fields.name,
+                region: &d.unit_region,
+            };
+            let mut expected = crate::domain::demand::fitting_offers(&need, &viewer, available.iter().copied(), |id| {
+                cards.iter().find(|c| c.id == id)
+            });
+            expected.sort_by(|a, b| b.1.cmp(&a.1).then(b.0.published_at.cmp(&a.0.published_at)));
+            for page in [1, 2] {
+                let paging = crate::http::extract::Paging { page: Some(page), page_size: Some(5) };
+                let found = crate::http::matching::fitting_on(store, d, &viewer, paging, TODAY).unwrap();
+                let ids: Vec<(String, u32)> = found.items.iter().map(|(l, s, _)| (l.id.clone(), *s)).collect();
+                let want: Vec<(String, u32)> =
+                    expected.iter().skip((page as usize - 1) * 5).take(5).map(|(l, s, _)| (l.id.clone(), *s)).collect();
+                prop_assert_eq!((ids, found.total), (want, expected.len() as u64), "{:?} {:?}", d.fields, viewer);
+            }
+        }
+    }
+    Ok(())
+}
+
 fn check(store: &Store, listings: &[Listing], cards: &[AssetCard]) -> Result<(), TestCaseError> {
+    check_matches(store, listings, cards)?;
     for viewer in viewers() {
         for plaza in Plaza::ALL {
             for f in filters() {
