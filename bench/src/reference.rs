@@ -1,4 +1,5 @@
-//! The fixture reference the data is drawn from: every city and county code, and the leaf
+//! The fixture reference the data is drawn from: every city and county code of China
+//! (`fixtures/regions-china-counties.csv`, 民政部 end of 2024), and the leaf
 //! categories ranked by how common they are ([`vocab::COMMON`] first, the rest in an order fixed
 //! by the seed).
 
@@ -31,7 +32,9 @@ impl Reference {
     /// Regions and ranked categories from the fixtures compiled into the crate. The head of the
     /// ranking is [`vocab::COMMON`]; the rest follow in an order fixed by `seed`.
     pub fn load(seed: u64) -> anyhow::Result<Self> {
-        let (regions, categories) = reference::shipped().context("fixtures")?;
+        let (_, categories) = reference::shipped().context("fixtures")?;
+        let counties = include_str!("../../fixtures/regions-china-counties.csv");
+        let regions = reference::parse_regions(counties).context("fixtures/regions-china-counties.csv")?;
         let regions: Vec<Region> =
             regions.into_iter().filter(|r| matches!(r.level, RegionLevel::City | RegionLevel::County)).collect();
         let parents: std::collections::HashSet<&str> =

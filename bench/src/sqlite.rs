@@ -296,12 +296,12 @@ impl Peer {
         }
         let sql = format!(
             "SELECT id, count(*) OVER () FROM (
-                SELECT id, published_at,
+                SELECT id, published_day, n,
                     fit(?1, ?2, ?3, category, name, spec, brand, description, region) AS score
                 FROM listing
                 WHERE in_plaza = 1 AND (hold_until IS NULL OR hold_until < ?4) AND unit_id <> ?5
                     AND {visible} AND ({}))
-            WHERE score IS NOT NULL ORDER BY score DESC, published_at DESC, id ASC LIMIT {page_size}",
+            WHERE score IS NOT NULL ORDER BY score DESC, published_day DESC, n DESC LIMIT {page_size}",
             candidates.join(" OR ")
         );
         (sql, args)

@@ -69,7 +69,8 @@ fn rows(text: &str) -> impl Iterator<Item = (usize, Vec<&str>)> {
         .map(|(n, line)| (n + 1, line.split(',').map(str::trim).collect()))
 }
 
-fn parse_regions(text: &str) -> Result<Vec<Region>, DomainError> {
+/// Regions from a CSV of `fixtures/` (code, name, parent_code, level).
+pub fn parse_regions(text: &str) -> Result<Vec<Region>, DomainError> {
     rows(text)
         .map(|(n, f)| {
             let level = f.get(3).and_then(|l| RegionLevel::parse(l));

@@ -14,6 +14,7 @@
 //! or written by a release before the index) has them built once when it is opened.
 
 use std::collections::{BTreeMap, HashMap};
+use std::io::Cursor;
 
 use redb::{ReadableTable, ReadableTableMetadata, TableDefinition};
 use roaring::RoaringBitmap;
@@ -300,8 +301,13 @@ impl Reader {
         Ok(out)
     }
 
-    fn block(&self, term: &str, blk: u32) -> Result<Option<RoaringBitmap>> {
-        self.postings.get((term, blk))?.map(|v| bitmap(v.value())).transpose()
+    /// How many bytes the term's bitmaps take (how rare it is).
+    fn size(&self, term: &str) -> Result<usize> {
+        let mut size = 0;
+        for row in self.postings.range((term, 0)..=(term, u32::MAX))? {
+            size += row?.1.value().len();
+        }
+        Ok(size)
     }
 
     fn entry(&self, doc: u32) -> Result<Entry> {
@@ -334,19 +340,50 @@ impl Reader {
 fn and_term(reader: &Reader, set: &mut Blocks, term: &str) -> Result<()> {
     let blocks: Vec<u32> = set.keys().copied().collect();
     for blk in blocks {
-        match reader.block(term, blk)? {
-            Some(bm) => {
-                if let Some(mine) = set.get_mut(&blk) {
-                    *mine &= bm;
-                }
+        let kept = match (reader.postings.get((term, blk))?, set.get(&blk)) {
+            (Some(bytes), Some(mine)) => {
+                mine.intersection_with_serialized_unchecked(Cursor::new(bytes.value())).map_err(db)?
             }
-            None => {
-                set.remove(&blk);
-            }
+            _ => RoaringBitmap::new(),
+        };
+        if kept.is_empty() {
+            set.remove(&blk);
+        } else {
+            set.insert(blk, kept);
         }
     }
-    set.retain(|_, bm| !bm.is_empty());
     Ok(())
+}
+
+/// The documents of `set` that carry one of `terms` (each read only where `set` has documents).
+fn and_any(reader: &Reader, set: &Blocks, terms: &[String]) -> Result<Blocks> {
+    let mut out = Blocks::new();
+    for (blk, mine) in set {
+        let mut kept = RoaringBitmap::new();
+        for term in terms {
+            if let Some(bytes) = reader.postings.get((term.as_str(), *blk))? {
+                kept |= mine.intersection_with_serialized_unchecked(Cursor::new(bytes.value())).map_err(db)?;
+            }
+        }
+        if !kept.is_empty() {
+            out.insert(*blk, kept);
+        }
+    }
+    Ok(out)
+}
+
+fn restrict_days(set: &mut Blocks, days: Option<(u16, u16)>) {
+    if let Some((from, to)) = days {
+        let (lo, hi) = (u32::from(from) << DAY_SHIFT, (u32::from(to) << DAY_SHIFT) | 0xFFFF);
+        set.retain(|blk, bm| {
+            if *blk < block(lo) || *blk > block(hi) {
+                return false;
+            }
+            bm.remove_range(..lo);
+            bm.remove_range(hi.saturating_add(1)..);
+            !bm.is_empty()
+        });
+    }
 }
 
 /// 洽谈中 today: the few listings with a hold are looked at one by one.
@@ -388,15 +425,7 @@ fn union(reader: &Reader, terms: &[String]) -> Result<Blocks> {
 /// numbers (larger is newer): the candidates a demand's matches are scored among.
 pub fn candidates(r: &Rx, any: &[String], either: &[String], today: &str) -> Result<Vec<(u32, Entry)>> {
     let reader = open(r)?;
-    let mut set = union(&reader, any)?;
-    let wanted = union(&reader, either)?;
-    set.retain(|blk, bm| match wanted.get(blk) {
-        Some(w) => {
-            *bm &= w;
-            !bm.is_empty()
-        }
-        None => false,
-    });
+    let mut set = and_any(&reader, &union(&reader, either)?, any)?;
     drop_held(&reader, r, &mut set, today)?;
     let mut out = Vec::with_capacity(set.values().map(RoaringBitmap::len).sum::<u64>() as usize);
     for doc in set.values().flat_map(RoaringBitmap::iter) {
@@ -407,29 +436,24 @@ pub fn candidates(r: &Rx, any: &[String], either: &[String], today: &str) -> Res
 
 /// Answers a plaza question: the listing ids of the page, in order, and the total.
 pub fn search(r: &Rx, q: &Question<'_>) -> Result<(Vec<String>, u64)> {
-    let txn = r.raw();
-    let reader =
-        Reader { postings: txn.open_table(POSTINGS)?, docs: txn.open_table(DOCS)?, values: txn.open_table(VALUES)? };
-    let mut set = Blocks::new();
-    for term in &q.any {
-        for (blk, bm) in reader.term(term)? {
-            *set.entry(blk).or_default() |= bm;
+    let reader = open(r)?;
+    // With filters: the rarest filter first, the others and the viewer's reach intersected with
+    // it where it has documents. Without: the viewer's whole reach.
+    let mut set = if q.all.is_empty() {
+        let mut set = union(&reader, &q.any)?;
+        restrict_days(&mut set, q.days);
+        set
+    } else {
+        let mut all: Vec<(usize, &String)> =
+            q.all.iter().map(|t| Ok((reader.size(t)?, t))).collect::<Result<Vec<_>>>()?;
+        all.sort();
+        let mut set = reader.term(all[0].1)?;
+        restrict_days(&mut set, q.days);
+        for (_, term) in &all[1..] {
+            and_term(&reader, &mut set, term)?;
         }
-    }
-    if let Some((from, to)) = q.days {
-        let (lo, hi) = (u32::from(from) << DAY_SHIFT, (u32::from(to) << DAY_SHIFT) | 0xFFFF);
-        set.retain(|blk, bm| {
-            if *blk < block(lo) || *blk > block(hi) {
-                return false;
-            }
-            bm.remove_range(..lo);
-            bm.remove_range(hi.saturating_add(1)..);
-            !bm.is_empty()
-        });
-    }
-    for term in &q.all {
-        and_term(&reader, &mut set, term)?;
-    }
+        and_any(&reader, &set, &q.any)?
+    };
     if q.value != (None, None) {
         let (min, max) = q.value;
         for bm in set.values_mut() {
