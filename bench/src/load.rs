@@ -130,7 +130,7 @@ pub fn load(
 }
 
 /// Stores one card and its listing, the card held by the listing while the listing holds it.
-fn put_offer(tx: &Tx, mut card: AssetCard, mut listing: Listing) -> store::Result<(AssetCard, Listing)> {
+pub fn put_offer(tx: &Tx, mut card: AssetCard, mut listing: Listing) -> store::Result<(AssetCard, Listing)> {
     card.id = tx.next_id("c")?;
     listing.id = tx.next_id("L")?;
     listing.card_id = card.id.clone();

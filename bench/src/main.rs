@@ -17,6 +17,7 @@ mod queries;
 mod reach;
 mod reference;
 mod report;
+mod serve;
 mod sqlite;
 mod vocab;
 
@@ -31,6 +32,9 @@ use gongwucang::store::Store;
 use crate::measure::Plan;
 use crate::queries::{Draw, Query};
 
+/// Entry requests approved through the API.
+const APPROVALS: usize = 5_000;
+
 /// A number from the environment, or `default`.
 fn setting(name: &str, default: u64) -> anyhow::Result<u64> {
     match std::env::var(name) {
@@ -42,6 +46,12 @@ fn setting(name: &str, default: u64) -> anyhow::Result<u64> {
 }
 
 fn main() -> anyhow::Result<()> {
+    let args: Vec<String> = std::env::args().collect();
+    if let [_, command, dir] = args.as_slice()
+        && command == "serve"
+    {
+        return serve::serve(std::path::Path::new(dir));
+    }
     let n = setting("BENCH_N", 1_000_000)? as usize;
     let runs = setting("BENCH_RUNS", 200)? as usize;
     let seed = setting("BENCH_SEED", 20_261_128)?;
@@ -113,8 +123,17 @@ fn main() -> anyhow::Result<()> {
          (BENCH_BUDGET_S per side and query); page ids and totals equal in every run"
     );
 
+    // The server in a process of its own, on the same data, the benchmark's store closed.
+    let unit = loaded.units.first().context("units")?;
+    serve::add_clerk(&store, unit)?;
+    let pending = serve::add_pending(&store, &mut generator, unit, (n, APPROVALS))?;
+    drop(store);
+    drop(peer);
+    let served = serve::measure(&data_dir, pending)?;
+    println!("{}", report::served(n, &served));
+
     let path = dir.join("results.json");
-    report::write(&path, n, &results, &load)?;
+    report::write(&path, n, &results, &load, &served)?;
     println!("written: {}", path.display());
     Ok(())
 }
