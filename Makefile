@@ -62,12 +62,14 @@ fuzz:
 
 ## make bench: the plaza queries Q1–Q6 at BENCH_N listings (default 1 000 000) in process, side by side
 ## with a tuned SQLite holding the same data; prints the table and writes target/bench/results.json.
-## BENCH_RUNS timed runs per query (200), cut short after BENCH_BUDGET_S seconds (60); BENCH_SEED.
+## BENCH_RUNS timed runs per query (200), cut short after BENCH_BUDGET_S seconds (30); BENCH_SEED.
+## Then the server in its own process: HTTP with 50 connections, approvals, a 10 000-row import,
+## start-up and peak memory. Built with the `bench-build` profile (release, thin LTO: see Cargo.toml).
 BENCH_N ?= 1000000
 BENCH_RUNS ?= 200
-bench:
-	cargo build --release -p gongwucang-bench
-	BENCH_N=$(BENCH_N) BENCH_RUNS=$(BENCH_RUNS) target/release/gongwucang-bench
+bench: web
+	cargo build --profile bench-build -p gongwucang-bench
+	BENCH_N=$(BENCH_N) BENCH_RUNS=$(BENCH_RUNS) target/bench-build/gongwucang-bench
 
 # Debian's chromium and a Chinese font for the browser tests (installed when run as root).
 system-deps:

@@ -4,7 +4,7 @@
 //! `target/bench/results.json`.
 //!
 //! Environment: `BENCH_N` listings (1 000 000), `BENCH_RUNS` timed runs per query (200),
-//! `BENCH_SEED` (20261128), `BENCH_BUDGET_S` seconds per query before the runs are cut short (60),
+//! `BENCH_SEED` (20261128), `BENCH_BUDGET_S` seconds per query before the runs are cut short (30),
 //! `BENCH_DEMANDS` (50 000), `BENCH_DIR` for the data and results (`target/bench`); `BENCH_EXPLAIN=1`
 //! prints SQLite's query plans.
 #![forbid(unsafe_code)]
@@ -55,7 +55,7 @@ fn main() -> anyhow::Result<()> {
     let n = setting("BENCH_N", 1_000_000)? as usize;
     let runs = setting("BENCH_RUNS", 200)? as usize;
     let seed = setting("BENCH_SEED", 20_261_128)?;
-    let budget = Duration::from_secs(setting("BENCH_BUDGET_S", 60)?);
+    let budget = Duration::from_secs(setting("BENCH_BUDGET_S", 30)?);
     let demands = setting("BENCH_DEMANDS", 50_000)? as usize;
     let dir = PathBuf::from(std::env::var("BENCH_DIR").unwrap_or_else(|_| "target/bench".to_owned()));
     anyhow::ensure!(n > 0 && runs > 0, "BENCH_N and BENCH_RUNS must be positive");

@@ -38,6 +38,7 @@ pub struct Figures {
     pub hello_p99_ms: f64,
     pub peak_rss_mb: f64,
     pub approvals_per_s: f64,
+    pub import_10k_rows_s: f64,
 }
 
 /// A clerk account of `unit` with a password already changed (one Argon2 hash).
@@ -257,6 +258,22 @@ async fn approve(url: &str, pending: Vec<String>) -> anyhow::Result<f64> {
     Ok(pending.len() as f64 / started.elapsed().as_secs_f64())
 }
 
+/// The clerk imports `fixtures/ledger/ledger-10000.xlsx` (10 000 rows, 9 700 of them valid: one
+/// transaction with the cards, their history and new locations); seconds.
+async fn import(client: &reqwest::Client, url: &str, csrf: &str) -> anyhow::Result<f64> {
+    let xlsx = include_bytes!("../../fixtures/ledger/ledger-10000.xlsx").to_vec();
+    let form =
+        reqwest::multipart::Form::new().part("file", reqwest::multipart::Part::bytes(xlsx).file_name("台账.xlsx"));
+    let started = Instant::now();
+    let response =
+        client.post(format!("{url}/api/v1/cards/import")).header("x-csrf-token", csrf).multipart(form).send().await?;
+    anyhow::ensure!(response.status().is_success(), "import: {}", response.text().await?);
+    let applied: Value = response.json().await?;
+    let seconds = started.elapsed().as_secs_f64();
+    anyhow::ensure!(applied["applied"].as_bool() == Some(true), "import applied: {applied}");
+    Ok(seconds)
+}
+
 /// Starts the server on `dir` (the store closed), measures, stops it.
 pub fn measure(dir: &Path, pending: Vec<String>) -> anyhow::Result<Figures> {
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
@@ -276,7 +293,7 @@ pub fn measure(dir: &Path, pending: Vec<String>) -> anyhow::Result<Figures> {
             .error_for_status()?
             .json()
             .await?;
-        anyhow::ensure!(login["csrf_token"].is_string(), "login: {login}");
+        let csrf = login["csrf_token"].as_str().context("csrf token")?.to_owned();
         let plaza: Vec<String> =
             (1..=5).map(|page| format!("{}/api/v1/plaza/warehouse?page={page}&page_size=20", server.url)).collect();
         let mut details = Vec::new();
@@ -293,6 +310,7 @@ pub fn measure(dir: &Path, pending: Vec<String>) -> anyhow::Result<Figures> {
         let (detail_rps, detail_p99_ms) = drive(&client, Arc::new(details)).await?;
         let (hello_rps, hello_p99_ms) = drive(&client, Arc::new(vec![server.hello.clone()])).await?;
         let approvals_per_s = approve(&server.url, pending).await?;
+        let import_10k_rows_s = import(&client, &server.url, &csrf).await?;
         let peak_rss_mb = peak_rss_mb(server.child.id());
         Ok(Figures {
             startup_ms,
@@ -304,6 +322,7 @@ pub fn measure(dir: &Path, pending: Vec<String>) -> anyhow::Result<Figures> {
             hello_p99_ms,
             peak_rss_mb,
             approvals_per_s,
+            import_10k_rows_s,
         })
     })
 }

@@ -5,7 +5,8 @@
 //! database. Reads go through [`Store::read`] (a consistent snapshot).
 
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, RwLock};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError, RwLock};
 
 use redb::{Database, ReadableDatabase, ReadableTable, ReadableTableMetadata, TableDefinition};
 use serde::Serialize;
@@ -138,6 +139,19 @@ pub struct Store {
     db: Database,
     path: PathBuf,
     reference: RwLock<Arc<Reference>>,
+    /// Commits made so far without waiting for the disk, numbered from 1.
+    committed: AtomicU64,
+    flush: Mutex<Flush>,
+    flushed: Condvar,
+}
+
+/// Where the flushing of group commits stands.
+#[derive(Default)]
+struct Flush {
+    /// Commits up to this number are on disk.
+    durable: u64,
+    /// A caller is flushing now.
+    flushing: bool,
 }
 
 impl Store {
@@ -176,7 +190,14 @@ impl Store {
             Err(redb::DatabaseError::DatabaseAlreadyOpen) => return Err(StoreError::AlreadyOpen(data_dir.to_owned())),
             Err(e) => return Err(StoreError::Db(format!("无法打开 {}：{e}", path.display()))),
         };
-        Ok(Self { db, path, reference: RwLock::new(Arc::new(Reference::default())) })
+        Ok(Self {
+            db,
+            path,
+            reference: RwLock::new(Arc::new(Reference::default())),
+            committed: AtomicU64::new(0),
+            flush: Mutex::default(),
+            flushed: Condvar::new(),
+        })
     }
 
     /// The database file.
@@ -207,29 +228,76 @@ impl Store {
     }
 
     /// Runs one business action in one write transaction, appending its audit event in the same
-    /// transaction. If `action` fails, nothing is written.
+    /// transaction. If `action` fails, nothing is written. Returns once the action is durable.
     pub fn write<T>(&self, actor: &Actor, action: impl FnOnce(&Tx) -> Result<(T, AuditEntry)>) -> Result<T> {
-        let tx = Tx::new(self.db.begin_write()?);
-        let (value, entry) = action(&tx)?;
-        audit::append(&tx, actor, entry, clock::now_rfc3339())?;
-        tx.commit()?;
-        Ok(value)
+        self.durable(actor, |tx| action(tx).map(|(value, entry)| (value, vec![entry])))
     }
 
     /// [`Store::write`] for a business action on several objects (a bulk action): one audit event
     /// per object, all in the one transaction.
     pub fn write_all<T>(&self, actor: &Actor, action: impl FnOnce(&Tx) -> Result<(T, Vec<AuditEntry>)>) -> Result<T> {
-        let tx = Tx::new(self.db.begin_write()?);
+        self.durable(actor, |tx| {
+            let (value, entries) = action(tx)?;
+            if entries.is_empty() {
+                return Err(StoreError::Domain(crate::domain::DomainError::invalid("没有要办理的事项")));
+            }
+            Ok((value, entries))
+        })
+    }
+
+    /// Group commit: the action's transaction commits without waiting for the disk, then the
+    /// caller waits until a commit that does wait covers it — one such commit covers every action
+    /// committed before it began, so concurrent actions share one disk flush. A crash before that
+    /// flush loses only actions whose callers have not been answered yet.
+    fn durable<T>(&self, actor: &Actor, action: impl FnOnce(&Tx) -> Result<(T, Vec<AuditEntry>)>) -> Result<T> {
+        let mut txn = self.db.begin_write()?;
+        txn.set_durability(redb::Durability::None).map_err(|e| StoreError::Db(e.to_string()))?;
+        let tx = Tx::new(txn);
         let (value, entries) = action(&tx)?;
-        if entries.is_empty() {
-            return Err(StoreError::Domain(crate::domain::DomainError::invalid("没有要办理的事项")));
-        }
         let now = clock::now_rfc3339();
         for entry in entries {
             audit::append(&tx, actor, entry, now.clone())?;
         }
         tx.commit()?;
+        let mine = self.committed.fetch_add(1, Ordering::SeqCst) + 1;
+        self.flush_to(mine)?;
         Ok(value)
+    }
+
+    fn lock_flush(&self) -> MutexGuard<'_, Flush> {
+        self.flush.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Waits until commit number `mine` is on disk, flushing it (and every commit before it) when
+    /// no other caller is flushing.
+    fn flush_to(&self, mine: u64) -> Result<()> {
+        let mut f = self.lock_flush();
+        loop {
+            if f.durable >= mine {
+                return Ok(());
+            }
+            if !f.flushing {
+                f.flushing = true;
+                drop(f);
+                // Every commit counted so far finished before this transaction begins.
+                let target = self.committed.load(Ordering::SeqCst);
+                let flushed = (|| {
+                    let tx = self.db.begin_write()?;
+                    tx.open_table(META)?.insert(meta_keys::DURABLE, codec::encode(&target)?.as_slice())?;
+                    tx.commit()?;
+                    Ok::<(), StoreError>(())
+                })();
+                f = self.lock_flush();
+                f.flushing = false;
+                if flushed.is_ok() {
+                    f.durable = f.durable.max(target);
+                }
+                self.flushed.notify_all();
+                flushed?;
+                continue;
+            }
+            f = self.flushed.wait(f).unwrap_or_else(PoisonError::into_inner);
+        }
     }
 
     /// Runs an action in a write transaction and throws the transaction away: what the action
@@ -402,3 +470,6 @@ impl Rx {
         &self.txn
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -71,6 +71,8 @@ pub mod meta_keys {
     pub const SETTINGS: &str = "settings";
     /// `(seq, hash)` of the last audit event.
     pub const AUDIT_HEAD: &str = "audit_head";
+    /// The number of the last commit a disk flush covered (group commit; bookkeeping only).
+    pub const DURABLE: &str = "durable";
     /// Prefix of id counters, e.g. `counter:unit`.
     pub const COUNTER_PREFIX: &str = "counter:";
 }
