@@ -82,8 +82,8 @@ async fn list_locations(
             [unit] => unit.clone(),
             _ => return Err(ApiError::Invalid("请选择单位（unit_id）".to_owned())),
         };
-        let (tree, cards) = store.read(|r| Ok((store::locations::tree(r, &unit.id)?, store::cards::all(r)?)))?;
-        let cards: Vec<_> = cards.into_iter().filter(|c| c.unit_id == unit.id).collect();
+        let (tree, cards) =
+            store.read(|r| Ok((store::locations::tree(r, &unit.id)?, store::cards::of_unit(r, &unit.id)?)))?;
         let mut items: Vec<LocationView> = tree.all().map(|l| view(&tree, l, &cards)).collect();
         items.sort_by(|a, b| a.path.cmp(&b.path));
         Ok(items)
@@ -211,8 +211,9 @@ async fn rename_location(
                 ),
             ))
         })?;
-        let (tree, cards) =
-            store.read(|r| Ok((store::locations::tree(r, &renamed.unit_id)?, store::cards::all(r)?)))?;
+        let (tree, cards) = store.read(|r| {
+            Ok((store::locations::tree(r, &renamed.unit_id)?, store::cards::of_unit(r, &renamed.unit_id)?))
+        })?;
         Ok(view(&tree, &renamed, &cards))
     })
     .await?;
@@ -235,7 +236,7 @@ async fn delete_location(
             if !tree.children(&location.id).is_empty() {
                 return Err(DomainError::conflict("该存放地点下还有下级地点，不能删除").into());
             }
-            let used = store::cards::all(tx)?
+            let used = store::cards::of_unit(tx, &location.unit_id)?
                 .iter()
                 .filter(|c| c.location_id.as_deref() == Some(location.id.as_str()))
                 .count();

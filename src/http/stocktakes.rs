@@ -271,7 +271,7 @@ fn read_view(store: &Store, user: &User, id: &str) -> Result<StocktakeView, ApiE
         let through = if asks_warehouse(&task) { reached_warehouse(r, &[unit.as_str()])? } else { HashSet::new() };
         let cards = match task.state {
             StocktakeState::Submitted => {
-                store::cards::all(r)?.into_iter().filter(|c| c.unit_id == unit).map(|c| (c.id.clone(), c)).collect()
+                store::cards::of_unit(r, &unit)?.into_iter().map(|c| (c.id.clone(), c)).collect()
             }
             StocktakeState::Applied => spare_cards(r, &task)?,
             _ => HashMap::new(),

@@ -124,7 +124,7 @@ fn stocktake_items(store: &crate::store::Store, user: &crate::domain::user::User
 fn card_items(store: &crate::store::Store, unit_id: &str) -> Result<Vec<TodoItem>, ApiError> {
     let ids = [unit_id.to_owned()];
     let context = store.read(|r| CardContext::load(r, store.reference(), &ids))?;
-    let cards: Vec<_> = store.read(store::cards::all)?.into_iter().filter(|c| c.unit_id == unit_id).collect();
+    let cards: Vec<_> = store.read(|r| store::cards::of_unit(r, unit_id))?;
     let problems: Vec<Vec<Problem>> = cards.iter().map(|c| context.problems(c)).collect();
     let count = |p: Problem| problems.iter().filter(|ps| ps.contains(&p)).count() as u64;
     let mut items = Vec::new();

@@ -93,6 +93,20 @@ pub fn by_code(r: &impl Read, unit_id: &str, asset_code: &str) -> Result<Option<
     }
 }
 
+/// The cards of one unit (through the asset-code index: a unit's pages never read the whole
+/// ledger), in id order as [`all`].
+pub fn of_unit(r: &impl Read, unit_id: &str) -> Result<Vec<AssetCard>> {
+    let mut ids = r.lookup_prefix(CARD_CODES, &format!("{unit_id}/"))?;
+    ids.sort();
+    let mut out = Vec::with_capacity(ids.len());
+    for id in ids {
+        if let Some(card) = get(r, &id)? {
+            out.push(card);
+        }
+    }
+    Ok(out)
+}
+
 /// Every card, in id order.
 pub fn all(r: &impl Read) -> Result<Vec<AssetCard>> {
     r.scan(CARDS)

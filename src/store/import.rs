@@ -58,7 +58,7 @@ pub fn apply(tx: &Tx, unit_id: &str, rows: &[LedgerRow], username: &str, now: &s
     let mut tree = locations::tree(tx, unit_id)?;
     let mut outcome = Outcome::default();
     let split_parents: std::collections::HashSet<String> =
-        cards::all(tx)?.into_iter().filter_map(|c| c.parent_id).collect();
+        cards::of_unit(tx, unit_id)?.into_iter().filter_map(|c| c.parent_id).collect();
     for row in rows {
         let (location_id, created) = locations::find_or_create(tx, &mut tree, unit_id, &row.location)?;
         outcome.new_locations += created as u64;

@@ -334,6 +334,24 @@ pub trait Read {
     fn lookup(&self, table: TableDefinition<'static, &'static str, &'static str>, key: &str) -> Result<Option<String>>;
     /// Number of rows of a table.
     fn count(&self, table: Records) -> Result<u64>;
+    /// The values of a string index whose keys start with `prefix`, in key order.
+    fn lookup_prefix(
+        &self,
+        table: TableDefinition<'static, &'static str, &'static str>,
+        prefix: &str,
+    ) -> Result<Vec<String>>;
+}
+
+fn prefix_values(table: &impl ReadableTable<&'static str, &'static str>, prefix: &str) -> Result<Vec<String>> {
+    let mut out = Vec::new();
+    for row in table.range(prefix..)? {
+        let (key, value) = row?;
+        if !key.value().starts_with(prefix) {
+            break;
+        }
+        out.push(value.value().to_owned());
+    }
+    Ok(out)
 }
 
 /// A write transaction (see [`Store::write`]).
@@ -390,6 +408,18 @@ impl Read for Rx {
             Err(e) => Err(e.into()),
         }
     }
+
+    fn lookup_prefix(
+        &self,
+        table: TableDefinition<'static, &'static str, &'static str>,
+        prefix: &str,
+    ) -> Result<Vec<String>> {
+        match self.txn.open_table(table) {
+            Ok(t) => prefix_values(&t, prefix),
+            Err(redb::TableError::TableDoesNotExist(_)) => Ok(Vec::new()),
+            Err(e) => Err(e.into()),
+        }
+    }
 }
 
 impl Read for Tx {
@@ -411,6 +441,14 @@ impl Read for Tx {
 
     fn count(&self, table: Records) -> Result<u64> {
         Ok(self.txn.open_table(table)?.len()?)
+    }
+
+    fn lookup_prefix(
+        &self,
+        table: TableDefinition<'static, &'static str, &'static str>,
+        prefix: &str,
+    ) -> Result<Vec<String>> {
+        prefix_values(&self.txn.open_table(table)?, prefix)
     }
 }
 

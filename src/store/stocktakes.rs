@@ -42,7 +42,7 @@ pub fn open(
     now: &str,
 ) -> Result<(Stocktake, AuditEntry)> {
     let unit_id = actor.unit_id.clone().ok_or_else(|| DomainError::Forbidden("只有单位用户可以开展盘点".to_owned()))?;
-    let cards: Vec<_> = super::cards::all(tx)?.into_iter().filter(|c| c.unit_id == unit_id).collect();
+    let cards: Vec<_> = super::cards::of_unit(tx, &unit_id)?;
     let tree = super::locations::tree(tx, &unit_id)?;
     let id = tx.next_id("ST")?;
     let task = stocktake::open(id, actor, username, input, &cards, &tree, now).map_err(DomainError::from)?;
@@ -100,7 +100,7 @@ pub fn review(
         return Ok((next, Vec::new(), entry));
     }
     let cards: HashMap<String, AssetCard> =
-        super::cards::all(tx)?.into_iter().filter(|c| c.unit_id == task.unit_id).map(|c| (c.id.clone(), c)).collect();
+        super::cards::of_unit(tx, &task.unit_id)?.into_iter().map(|c| (c.id.clone(), c)).collect();
     let tree = super::locations::tree(tx, &task.unit_id)?;
     let diffs = stocktake::differences(&task, |id| cards.get(id));
     next.result = diffs.clone();
