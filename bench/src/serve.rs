@@ -41,22 +41,26 @@ pub struct Figures {
     pub import_10k_rows_s: f64,
 }
 
-/// A clerk account of `unit` with a password already changed (one Argon2 hash).
-pub fn add_clerk(store: &Store, unit: &Unit) -> anyhow::Result<()> {
-    let hash = user::hash_password(PASSWORD)?;
-    let user = User {
-        id: "bench-user".to_owned(),
-        username: USERNAME.to_owned(),
-        name: "基准测试经办人".to_owned(),
-        role: Role::Clerk,
+/// An account of `unit` with the bench's password, already changed (one Argon2 hash).
+fn account(unit: &Unit, username: &str, name: &str, role: Role) -> anyhow::Result<User> {
+    Ok(User {
+        id: username.to_owned(),
+        username: username.to_owned(),
+        name: name.to_owned(),
+        role,
         unit_id: Some(unit.id.clone()),
         region: unit.region.clone(),
-        password_hash: hash,
+        password_hash: user::hash_password(PASSWORD)?,
         must_change_password: false,
         disabled: false,
         created_at: clock::now_rfc3339(),
         last_login_at: None,
-    };
+    })
+}
+
+/// A clerk account of `unit`.
+pub fn add_clerk(store: &Store, unit: &Unit) -> anyhow::Result<()> {
+    let user = account(unit, USERNAME, "基准测试经办人", Role::Clerk)?;
     let entry = gongwucang::domain::audit::AuditEntry::new("bench_user", "bench", "基准测试账号".to_owned(), None);
     store.write(&gongwucang::domain::audit::Actor::system(), |tx| {
         store::users::insert(tx, &user)?;
@@ -76,20 +80,7 @@ pub fn add_pending(
     unit: &Unit,
     (first, count): (usize, usize),
 ) -> anyhow::Result<Vec<String>> {
-    let hash = user::hash_password(PASSWORD)?;
-    let reviewer = User {
-        id: "bench-reviewer".to_owned(),
-        username: REVIEWER.to_owned(),
-        name: "基准测试审核人".to_owned(),
-        role: Role::Reviewer,
-        unit_id: Some(unit.id.clone()),
-        region: unit.region.clone(),
-        password_hash: hash,
-        must_change_password: false,
-        disabled: false,
-        created_at: clock::now_rfc3339(),
-        last_login_at: None,
-    };
+    let reviewer = account(unit, REVIEWER, "基准测试审核人", Role::Reviewer)?;
     let offers: Vec<_> = (first..first + count)
         .map(|i| {
             let mut offer = generator.offer(i, std::slice::from_ref(unit));
