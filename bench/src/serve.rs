@@ -209,19 +209,24 @@ async fn drive(client: &reqwest::Client, urls: Arc<Vec<String>>) -> anyhow::Resu
     Ok((times.len() as f64 / elapsed, p99))
 }
 
-/// The unit's reviewer approves every pending entry request (入仓审批同意: one durable write
-/// transaction with its audit event each) with [`CONNECTIONS`] at once; approvals per second.
-async fn approve(url: &str, pending: Vec<String>) -> anyhow::Result<f64> {
-    let client = reqwest::Client::builder().cookie_store(true).build()?;
-    let login: Value = client
+/// Logs `username` in on `client` (its cookie store keeps the session); the CSRF token.
+async fn login(client: &reqwest::Client, url: &str, username: &str) -> anyhow::Result<String> {
+    let session: Value = client
         .post(format!("{url}/api/v1/login"))
-        .json(&json!({"username": REVIEWER, "password": PASSWORD}))
+        .json(&json!({"username": username, "password": PASSWORD}))
         .send()
         .await?
         .error_for_status()?
         .json()
         .await?;
-    let csrf = login["csrf_token"].as_str().context("csrf token")?.to_owned();
+    Ok(session["csrf_token"].as_str().context("csrf token")?.to_owned())
+}
+
+/// The unit's reviewer approves every pending entry request (入仓审批同意: one durable write
+/// transaction with its audit event each) with [`CONNECTIONS`] at once; approvals per second.
+async fn approve(url: &str, pending: Vec<String>) -> anyhow::Result<f64> {
+    let client = reqwest::Client::builder().cookie_store(true).build()?;
+    let csrf = login(&client, url, REVIEWER).await?;
     let pending = Arc::new(pending);
     let next = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let started = Instant::now();
@@ -276,15 +281,7 @@ pub fn measure(dir: &Path, pending: Vec<String>) -> anyhow::Result<Figures> {
         anyhow::ensure!(first.status().is_success(), "first request: {}", first.status());
         let startup_ms = started.elapsed().as_secs_f64() * 1000.0;
 
-        let login: Value = client
-            .post(format!("{}/api/v1/login", server.url))
-            .json(&json!({"username": USERNAME, "password": PASSWORD}))
-            .send()
-            .await?
-            .error_for_status()?
-            .json()
-            .await?;
-        let csrf = login["csrf_token"].as_str().context("csrf token")?.to_owned();
+        let csrf = login(&client, &server.url, USERNAME).await?;
         let plaza: Vec<String> =
             (1..=5).map(|page| format!("{}/api/v1/plaza/warehouse?page={page}&page_size=20", server.url)).collect();
         let mut details = Vec::new();

@@ -118,7 +118,9 @@ pub fn day_number(day: &str) -> u16 {
     u16::try_from((date - start).whole_days().max(0)).unwrap_or(u16::MAX)
 }
 
-fn region_term(plaza: Plaza, region: &RegionCode) -> String {
+/// The term of the listings of `plaza` within `region` (the region filter and the reach of
+/// authorities, provinces and the national node).
+pub fn within(plaza: Plaza, region: &RegionCode) -> String {
     let r = region.as_str();
     let prefix = match region.level() {
         RegionLevel::National => return format!("{}|a", plaza.letter()),
@@ -127,12 +129,6 @@ fn region_term(plaza: Plaza, region: &RegionCode) -> String {
         RegionLevel::County => r,
     };
     format!("{}|r{prefix}", plaza.letter())
-}
-
-/// The term of the listings of `plaza` within `region` (the region filter, the nearest sort and
-/// the reach of authorities).
-pub fn within(plaza: Plaza, region: &RegionCode) -> String {
-    region_term(plaza, region)
 }
 
 /// The nearest sort's tiers for a viewer in `region`: the listings of units in the very same
@@ -218,7 +214,7 @@ pub fn viewer_terms(viewer: &Viewer, plaza: Plaza) -> Vec<String> {
     }
     match viewer.role {
         Role::Admin => return out,
-        Role::Authority | Role::Province | Role::National => out.push(region_term(plaza, &viewer.region)),
+        Role::Authority | Role::Province | Role::National => out.push(within(plaza, &viewer.region)),
         Role::Clerk | Role::Reviewer => {}
     }
     let v = viewer.region.as_str();
