@@ -8,7 +8,7 @@ BIN_DEBUG := target/debug/gongwucang
 BIN_RELEASE := target/release/gongwucang
 WEB_SOURCES := $(shell find web/src web/public -type f 2>/dev/null) web/index.html web/vite.config.js web/package.json
 
-.PHONY: run test web check lint windows-check unit-test browser-test system-deps windows-deps dist screenshots fuzz bench clean
+.PHONY: run test web check lint windows-check unit-test browser-test system-deps windows-deps dist screenshots fuzz soak bench clean
 
 ## make run: build the web UI and a release binary, create the demo node once, serve it.
 run: web
@@ -59,6 +59,13 @@ FUZZ_SECONDS ?= 120
 fuzz:
 	@command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
 	cd fuzz && cargo +nightly fuzz run bundle corpus/bundle -- -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=1024
+
+## make soak: the long reliability runs: the real binary killed with SIGKILL SOAK_KILLS times
+## (default 200) under concurrent writes, every acknowledged write checked after each restart
+## (`make test` runs the same test with 20 kills).
+SOAK_KILLS ?= 200
+soak: web
+	GWC_CRASH_KILLS=$(SOAK_KILLS) cargo test --test api crash -- --nocapture
 
 ## make bench: the plaza queries Q1–Q6 at BENCH_N listings (default 1 000 000) in process, side by side
 ## with a tuned SQLite holding the same data; prints the table and writes target/bench/results.json.

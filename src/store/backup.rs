@@ -542,7 +542,9 @@ fn write_restore(file: &Path, data_dir: &Path, header: &BackupHeader) -> Result<
     fs::create_dir_all(data_dir).map_err(io_at(data_dir))?;
     {
         let db = redb::Database::create(data_dir.join(DB_FILE)).map_err(db_error)?;
-        let txn = db.begin_write().map_err(db_error)?;
+        let mut txn = db.begin_write().map_err(db_error)?;
+        // The file came from outside: two-phase commit, as for bundles (Store::write_from_outside).
+        txn.set_two_phase_commit(true);
         let (_, reader) = open_checked(file)?;
         let mut files: Vec<(String, Vec<u8>)> = Vec::new();
         let mut writing = Writing::None;

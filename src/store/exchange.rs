@@ -348,7 +348,7 @@ fn import_one(store: &Store, actor: &Actor, bytes: &[u8], apply: ApplyEvent<'_>,
             let message = format!(
                 "数据包第 {seq} 条事件与本节点已导入的记录不一致（分叉），已拒绝并留存备查，请联系对方节点核对"
             );
-            store.write(actor, |tx| {
+            store.write_from_outside(actor, |tx| {
                 tx.raw().open_table(BUNDLE_FILES)?.insert(format!("fork/{}/{now}", peer.node_id).as_str(), bytes)?;
                 log(tx, &record("refused", &message))?;
                 Ok(((), AuditEntry::new("bundle_fork", target.clone(), message.clone(), None)))
@@ -357,7 +357,7 @@ fn import_one(store: &Store, actor: &Actor, bytes: &[u8], apply: ApplyEvent<'_>,
         }
         Decision::Gap { from, to } => {
             let message = format!("缺少对方第 {from}–{to} 条事件，本数据包已暂存，补齐缺少的数据包后将自动导入");
-            store.write(actor, |tx| {
+            store.write_from_outside(actor, |tx| {
                 tx.raw()
                     .open_table(BUNDLE_FILES)?
                     .insert(format!("held/{}/{:020}", peer.node_id, h.first).as_str(), bytes)?;
@@ -368,7 +368,7 @@ fn import_one(store: &Store, actor: &Actor, bytes: &[u8], apply: ApplyEvent<'_>,
         }
         Decision::AlreadyApplied => {
             let message = "已导入：该数据包中的事件此前均已导入，本次未作改动".to_owned();
-            store.write(actor, |tx| {
+            store.write_from_outside(actor, |tx| {
                 acknowledge(tx, &peer.node_id, h.ack)?;
                 as_of(tx, &peer.node_id, &h.created_at)?;
                 log(tx, &record("already_imported", &message))?;
@@ -378,7 +378,7 @@ fn import_one(store: &Store, actor: &Actor, bytes: &[u8], apply: ApplyEvent<'_>,
         }
         Decision::Apply(events) => {
             let n = events.len() as u64;
-            let message = store.write(actor, |tx| {
+            let message = store.write_from_outside(actor, |tx| {
                 // The decision was made outside this transaction: make sure no other import of
                 // the same channel landed in between (write transactions are serial).
                 if channel(tx, &peer.node_id)?.in_applied != c.in_applied {

@@ -154,6 +154,15 @@ struct Flush {
     flushing: bool,
 }
 
+/// How a business action's transaction reaches the disk.
+#[derive(Clone, Copy)]
+enum Commit {
+    /// Without waiting, then covered by one shared flushing commit ([`Store::write`]).
+    Group,
+    /// On its own, with redb's two-phase commit ([`Store::write_from_outside`]).
+    TwoPhase,
+}
+
 impl Store {
     /// Opens (or creates) the database in `data_dir`, migrating it to this build's schema.
     /// A folder held by another process gives [`StoreError::AlreadyOpen`] at once.
@@ -245,13 +254,39 @@ impl Store {
         })
     }
 
+    /// [`Store::write`] for what arrived from outside (a bundle file): the transaction commits
+    /// on its own with redb's two-phase commit (two flushes), so that even a file crafted to
+    /// collide with redb's non-cryptographic page checksums cannot turn a crash into an
+    /// attacker-chosen state.
+    pub fn write_from_outside<T>(
+        &self,
+        actor: &Actor,
+        action: impl FnOnce(&Tx) -> Result<(T, AuditEntry)>,
+    ) -> Result<T> {
+        self.commit(actor, Commit::TwoPhase, |tx| action(tx).map(|(value, entry)| (value, vec![entry])))
+    }
+
     /// Group commit: the action's transaction commits without waiting for the disk, then the
     /// caller waits until a commit that does wait covers it — one such commit covers every action
     /// committed before it began, so concurrent actions share one disk flush. A crash before that
     /// flush loses only actions whose callers have not been answered yet.
     fn durable<T>(&self, actor: &Actor, action: impl FnOnce(&Tx) -> Result<(T, Vec<AuditEntry>)>) -> Result<T> {
+        self.commit(actor, Commit::Group, action)
+    }
+
+    fn commit<T>(
+        &self,
+        actor: &Actor,
+        how: Commit,
+        action: impl FnOnce(&Tx) -> Result<(T, Vec<AuditEntry>)>,
+    ) -> Result<T> {
+        // Every commit counted now has finished, so a flushing commit of ours covers it.
+        let before = self.committed.load(Ordering::SeqCst);
         let mut txn = self.db.begin_write()?;
-        txn.set_durability(redb::Durability::None).map_err(|e| StoreError::Db(e.to_string()))?;
+        match how {
+            Commit::Group => txn.set_durability(redb::Durability::None).map_err(|e| StoreError::Db(e.to_string()))?,
+            Commit::TwoPhase => txn.set_two_phase_commit(true),
+        }
         let tx = Tx::new(txn);
         let (value, entries) = action(&tx)?;
         let now = clock::now_rfc3339();
@@ -260,7 +295,14 @@ impl Store {
         }
         tx.commit()?;
         let mine = self.committed.fetch_add(1, Ordering::SeqCst) + 1;
-        self.flush_to(mine)?;
+        match how {
+            Commit::Group => self.flush_to(mine)?,
+            Commit::TwoPhase => {
+                let mut f = self.lock_flush();
+                f.durable = f.durable.max(before);
+                self.flushed.notify_all();
+            }
+        }
         Ok(value)
     }
 

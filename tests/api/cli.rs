@@ -10,7 +10,7 @@ fn run(args: &[&str]) -> std::process::Output {
     Command::new(BIN).args(args).env("RUST_LOG", "warn").output().expect("run gongwucang")
 }
 
-fn init(dir: &str) -> std::process::Output {
+pub(crate) fn init(dir: &str) -> std::process::Output {
     run(&[
         "init",
         "--data",
@@ -27,7 +27,7 @@ fn init(dir: &str) -> std::process::Output {
 }
 
 /// Starts `serve` and waits for the line with the URL.
-fn serve(dir: &str) -> (Child, String) {
+pub(crate) fn serve(dir: &str) -> (Child, String) {
     let mut command = Command::new(BIN);
     command.args(["serve", "--data", dir, "--listen", "127.0.0.1:0"]);
     let (child, url, _) = start_until_url(command);

@@ -5,6 +5,8 @@ mod backups;
 mod budget;
 mod cards;
 mod cli;
+#[cfg(unix)]
+mod crash;
 mod demands;
 mod demo_numbers;
 mod exchange;
