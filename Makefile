@@ -8,7 +8,7 @@ BIN_DEBUG := target/debug/gongwucang
 BIN_RELEASE := target/release/gongwucang
 WEB_SOURCES := $(shell find web/src web/public -type f 2>/dev/null) web/index.html web/vite.config.js web/package.json
 
-.PHONY: run test web check lint windows-check unit-test browser-test system-deps windows-deps dist screenshots fuzz soak bench clean
+.PHONY: run test web check lint windows-check unit-test conformance browser-test system-deps windows-deps dist screenshots fuzz soak bench clean
 
 ## make run: build the web UI and a release binary, create the demo node once, serve it.
 run: web
@@ -17,8 +17,9 @@ run: web
 	@cat "$(DEMO_DIR)/演示账户.txt"
 	$(BIN_RELEASE) serve --data $(DEMO_DIR) --open
 
-## make test: formatting, clippy, all cargo tests, the web build and the browser tests.
-test: lint unit-test browser-test
+## make test: formatting, clippy, all cargo tests (the SIGKILL crash test with 20 kills among them),
+## the API conformance run, the web build and the browser tests.
+test: lint unit-test conformance browser-test
 
 web/node_modules/.package-lock.json: web/package-lock.json
 	npm ci --prefix web --no-audit --no-fund
@@ -44,6 +45,13 @@ dist:
 unit-test: web
 	cargo test
 
+# schemathesis (pinned, installed once into target/conformance-venv) against the OpenAPI document of a
+# demo node, logged in as each role and anonymously: no 5xx, every status and body as documented.
+CONFORMANCE_EXAMPLES ?= 5
+conformance: web
+	cargo test --no-run
+	scripts/conformance.sh $(CONFORMANCE_EXAMPLES)
+
 tests/browser/node_modules/.package-lock.json: tests/browser/package-lock.json
 	npm ci --prefix tests/browser --no-audit --no-fund
 
@@ -61,11 +69,13 @@ fuzz:
 	cd fuzz && cargo +nightly fuzz run bundle corpus/bundle -- -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=1024
 
 ## make soak: the long reliability runs: the real binary killed with SIGKILL SOAK_KILLS times
-## (default 200) under concurrent writes, every acknowledged write checked after each restart
-## (`make test` runs the same test with 20 kills).
+## (default 200) under concurrent writes, every acknowledged write checked after each restart, and
+## the conformance run with SOAK_EXAMPLES (50) examples per operation (`make test`: 20 kills, 5).
 SOAK_KILLS ?= 200
+SOAK_EXAMPLES ?= 50
 soak: web
 	GWC_CRASH_KILLS=$(SOAK_KILLS) cargo test --test api crash -- --nocapture
+	scripts/conformance.sh $(SOAK_EXAMPLES)
 
 ## make bench: the plaza queries Q1–Q6 at BENCH_N listings (default 1 000 000) in process, side by side
 ## with a tuned SQLite holding the same data; prints the table and writes target/bench/results.json.

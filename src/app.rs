@@ -31,6 +31,7 @@ pub struct Application {
     listener: TcpListener,
     state: AppState,
     initialized: bool,
+    tls: Option<Arc<rustls::ServerConfig>>,
 }
 
 impl Application {
@@ -44,18 +45,34 @@ impl Application {
             keys::load_checked(data_dir, &node.public_key)?;
         }
         let listener = bind(listen).await?;
-        let url = url_of(listener.local_addr()?);
-        // Tells a second start on this folder where the running one answers (single instance).
-        if let Err(e) = std::fs::write(data_dir.join(ADDRESS_FILE), format!("{url}\n")) {
-            tracing::warn!("无法写入 {}：{e}", data_dir.join(ADDRESS_FILE).display());
-        }
         let state = AppState {
             store: Arc::new(store),
             data_dir: data_dir.to_owned(),
             sessions: Arc::default(),
             throttle: Arc::default(),
+            tls: None,
         };
-        Ok(Self { listener, state, initialized: node.is_some() })
+        let application = Self { listener, state, initialized: node.is_some(), tls: None };
+        application.write_address_file();
+        Ok(application)
+    }
+
+    /// Serves HTTPS with `files` instead of HTTP (the session cookie then carries `Secure`).
+    pub fn with_tls(mut self, files: &crate::tls::TlsFiles) -> anyhow::Result<Self> {
+        let (config, info) = crate::tls::load(files)?;
+        self.tls = Some(config);
+        self.state.tls = Some(Arc::new(info));
+        self.write_address_file();
+        Ok(self)
+    }
+
+    /// Tells a second start on this folder where the running one answers (single instance).
+    fn write_address_file(&self) {
+        let path = self.state.data_dir.join(ADDRESS_FILE);
+        let Ok(url) = self.url() else { return };
+        if let Err(e) = std::fs::write(&path, format!("{url}\n")) {
+            tracing::warn!("无法写入 {}：{e}", path.display());
+        }
     }
 
     /// The bound address.
@@ -63,14 +80,30 @@ impl Application {
         Ok(self.listener.local_addr()?)
     }
 
-    /// `http://127.0.0.1:PORT/` (for a wildcard listen address, the loopback one).
+    /// `http://127.0.0.1:PORT/`, or `https://…` with TLS (for a wildcard listen address, the
+    /// loopback one).
     pub fn url(&self) -> anyhow::Result<String> {
-        Ok(url_of(self.local_addr()?))
+        Ok(url_of(self.local_addr()?, self.tls.is_some()))
     }
 
     /// Whether the node has been initialised (otherwise the UI shows the first-run wizard).
     pub fn initialized(&self) -> bool {
         self.initialized
+    }
+
+    /// The node, once initialised.
+    pub fn node(&self) -> anyhow::Result<Option<crate::domain::node::Node>> {
+        Ok(self.state.store.node()?)
+    }
+
+    /// Whether this server answers HTTPS.
+    pub fn serves_tls(&self) -> bool {
+        self.tls.is_some()
+    }
+
+    /// The certificate in use, with HTTPS.
+    pub fn tls_info(&self) -> Option<&crate::tls::TlsInfo> {
+        self.state.tls.as_deref()
     }
 
     /// The data folder.
@@ -85,7 +118,23 @@ impl Application {
         let backups = tokio::spawn(auto_backups(self.state.clone()));
         let requests = tokio::spawn(backup_requests(self.state.clone()));
         let app = http::app(self.state).into_make_service_with_connect_info::<SocketAddr>();
-        let served = axum::serve(self.listener, app).with_graceful_shutdown(shutdown).await.context("服务异常退出");
+        let served = match self.tls {
+            None => axum::serve(self.listener, app).with_graceful_shutdown(shutdown).await,
+            Some(config) => {
+                let handle = axum_server::Handle::new();
+                let stopping = handle.clone();
+                tokio::spawn(async move {
+                    shutdown.await;
+                    stopping.graceful_shutdown(Some(std::time::Duration::from_secs(30)));
+                });
+                let config = axum_server::tls_rustls::RustlsConfig::from_config(config);
+                match axum_server::tls_rustls::from_tcp_rustls(self.listener.into_std()?, config) {
+                    Ok(server) => server.handle(handle).serve(app).await,
+                    Err(e) => Err(e),
+                }
+            }
+        }
+        .context("服务异常退出");
         backups.abort();
         requests.abort();
         if std::fs::read_to_string(&address_file).is_ok_and(|written| written.trim() == url) {
@@ -102,7 +151,8 @@ pub const ADDRESS_FILE: &str = "gongwucang.addr";
 pub fn running_instance(data_dir: &Path) -> Option<String> {
     let written = std::fs::read_to_string(data_dir.join(ADDRESS_FILE)).ok()?;
     let url = written.trim();
-    let addr: SocketAddr = url.strip_prefix("http://")?.trim_end_matches('/').parse().ok()?;
+    let rest = url.strip_prefix("http://").or_else(|| url.strip_prefix("https://"))?;
+    let addr: SocketAddr = rest.trim_end_matches('/').parse().ok()?;
     std::net::TcpStream::connect_timeout(&addr, std::time::Duration::from_secs(2)).ok()?;
     Some(url.to_owned())
 }
@@ -169,12 +219,12 @@ async fn backup_requests(state: http::AppState) {
     }
 }
 
-fn url_of(addr: SocketAddr) -> String {
+fn url_of(addr: SocketAddr, tls: bool) -> String {
     let mut addr = addr;
     if addr.ip().is_unspecified() {
         addr.set_ip(std::net::Ipv4Addr::LOCALHOST.into());
     }
-    format!("http://{addr}/")
+    format!("{}://{addr}/", if tls { "https" } else { "http" })
 }
 
 async fn bind(listen: Listen) -> anyhow::Result<TcpListener> {

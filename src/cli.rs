@@ -64,6 +64,16 @@ pub enum Command {
         /// 启动后打开浏览器
         #[arg(long)]
         open: bool,
+        /// 以 HTTPS 提供服务（局域网内使用时必须开启，密码不再以明文传输）；未给出证书时使用本节点
+        /// 初始化时生成的自签名证书（数据目录/tls/），其指纹显示在“节点信息”页
+        #[arg(long)]
+        tls: bool,
+        /// HTTPS 证书文件（PEM，含证书链），须与 --tls-key 一起给出
+        #[arg(long, requires = "tls_key")]
+        tls_cert: Option<PathBuf>,
+        /// HTTPS 私钥文件（PEM）
+        #[arg(long, requires = "tls_cert")]
+        tls_key: Option<PathBuf>,
     },
     /// 节点密钥
     Key {
@@ -235,13 +245,20 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             if let Some(reason) = &choice.fallback_reason {
                 println!("提示：{reason}。");
             }
-            serve_command(&choice.dir, Listen::PreferDefault, true).await
+            serve_command(&choice.dir, Listen::PreferDefault, true, None).await
         }
         Some(Command::Init { data, kind, region, name, admin_password }) => {
             init_command(&data, kind, &region, &name, &admin_password).await
         }
         Some(Command::Demo { data }) => demo_command(&data).await,
-        Some(Command::Serve { data, listen, open }) => serve_command(&data, Listen::Exact(listen), open).await,
+        Some(Command::Serve { data, listen, open, tls, tls_cert, tls_key }) => {
+            let tls = match (tls_cert, tls_key) {
+                (Some(cert), Some(key)) => Some(Tls::Given(crate::tls::TlsFiles { cert, key, self_signed: false })),
+                _ if tls => Some(Tls::Own),
+                _ => None,
+            };
+            serve_command(&data, Listen::Exact(listen), open, tls).await
+        }
         Some(Command::Key { command: KeyCommand::Show { data } }) => key_show_command(&data),
         Some(Command::Peer { command: PeerCommand::Add { data, role, node, key, name } }) => {
             peer_add_command(&data, &role, node, key, name)
@@ -312,7 +329,15 @@ async fn demo_command(data: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn serve_command(data: &Path, listen: Listen, open: bool) -> anyhow::Result<()> {
+/// The certificate `serve` uses for HTTPS.
+enum Tls {
+    /// The node's own self-signed one (made at `init`, or now for a node made before).
+    Own,
+    /// Given with `--tls-cert` and `--tls-key`.
+    Given(crate::tls::TlsFiles),
+}
+
+async fn serve_command(data: &Path, listen: Listen, open: bool, tls: Option<Tls>) -> anyhow::Result<()> {
     app::check_data_dir(data)?;
     let application = match Application::build(data, listen).await {
         Ok(application) => application,
@@ -329,12 +354,43 @@ async fn serve_command(data: &Path, listen: Listen, open: bool) -> anyhow::Resul
         }
         Err(e) => return Err(e),
     };
+    let application = match tls {
+        None => application,
+        Some(tls) => {
+            // Before the first start on the LAN the node must exist: otherwise anyone there could
+            // run the first-run wizard and become its administrator.
+            let Some(node) = application.node()? else {
+                bail!(
+                    "本节点尚未初始化：请先在本机完成初始化（gongwucang init，或不带 --tls 启动后在本机浏览器中完成初始化向导），再以 --tls 在局域网提供服务"
+                );
+            };
+            let files = match tls {
+                Tls::Own => crate::tls::ensure_own(data, &node.name)?,
+                Tls::Given(files) => files,
+            };
+            application.with_tls(&files)?
+        }
+    };
+    if !application.local_addr()?.ip().is_loopback() && !application.serves_tls() {
+        println!(
+            "警告：正在以 HTTP 在非本机地址 {} 上提供服务，登录密码将以明文经过网络。局域网内使用请加 --tls。",
+            application.local_addr()?
+        );
+    }
     let shutdown = platform::shutdown_signal()?;
     let url = application.url()?;
     println!("公物仓 {} 已启动，请在浏览器中访问：{url}", crate::build_info::VERSION);
     println!("  数据目录：{}", application.data_dir().display());
     if !application.initialized() {
         println!("  本节点尚未初始化：请在浏览器中完成初始化向导。");
+    }
+    if let Some(tls) = application.tls_info() {
+        println!("  HTTPS 证书指纹（SHA-256）：{}", tls.fingerprint);
+        if tls.self_signed {
+            println!(
+                "  这是本节点的自签名证书：浏览器首次访问时会提示“不安全”，请核对上面的指纹与浏览器显示的一致后再继续。"
+            );
+        }
     }
     println!("  停止服务：在此窗口按 Ctrl+C");
     if open {

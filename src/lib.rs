@@ -32,3 +32,5 @@ pub mod setup;
 /// Storage: the only module that names redb. One write transaction per business action,
 /// audit event included; schema version and migrations.
 pub mod store;
+/// HTTPS for a node serving its city's LAN: given or self-signed certificates (`serve --tls`).
+pub mod tls;

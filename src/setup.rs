@@ -23,6 +23,9 @@ pub enum SetupError {
     /// The key pair could not be written.
     #[error(transparent)]
     Key(#[from] KeyError),
+    /// The node's self-signed HTTPS certificate could not be made.
+    #[error("{0}")]
+    Certificate(String),
 }
 
 impl From<DomainError> for SetupError {
@@ -55,6 +58,7 @@ pub fn initialize(data_dir: &Path, store: &Store, request: SetupRequest<'_>) -> 
     let key = keys::generate()?;
     let public_key = key.verifying_key().to_bytes();
     keys::write(data_dir, &key)?;
+    crate::tls::ensure_own(data_dir, &settings.name).map_err(|e| SetupError::Certificate(format!("{e:#}")))?;
     let node_id = node::node_id(&settings.region, &public_key);
     let node = store.write(&Actor::system(), |tx| {
         store::node::initialize(

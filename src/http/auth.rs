@@ -133,7 +133,9 @@ async fn login(
     let (token, csrf) = state.sessions.open(&user.id)?;
     let store = state.store.clone();
     let view = blocking(move || session_view(&store, &user, csrf)).await?;
-    let cookie = format!("{COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict");
+    // Over HTTPS (`serve --tls`) the browser must never send it in clear text.
+    let secure = if state.tls.is_some() { "; Secure" } else { "" };
+    let cookie = format!("{COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict{secure}");
     let mut headers = HeaderMap::new();
     headers.insert(header::SET_COOKIE, HeaderValue::from_str(&cookie).map_err(|e| ApiError::Internal(e.to_string()))?);
     Ok((headers, Json(view)).into_response())

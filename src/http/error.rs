@@ -152,6 +152,7 @@ impl From<SetupError> for ApiError {
         match e {
             SetupError::Store(s) => s.into(),
             SetupError::Key(k) => Self::Internal(k.to_string()),
+            SetupError::Certificate(c) => Self::Internal(c),
         }
     }
 }
@@ -230,4 +231,72 @@ pub async fn blocking<T: Send + 'static>(
     work: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
 ) -> Result<T, ApiError> {
     tokio::task::spawn_blocking(work).await.map_err(|e| ApiError::Internal(e.to_string()))?
+}
+
+/// Adds to the OpenAPI document the error answers that the shared layers give around every
+/// handler, where the handler's own annotation does not list them: 400 (a body or query that
+/// cannot be parsed), 401 and 403 (the session extractor and the role table, on every route of
+/// `domain::permission::ROUTES`), 422 (rules), and 404 / 409 where an object is named (a path
+/// id, or a body of a state change). Every answer also gets a description (OpenAPI requires
+/// one). A client generated from the document thus knows every status it can meet.
+pub fn document_common_errors(doc: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
+    let error = |description: &str| {
+        let body = ContentBuilder::new().schema(Some(Ref::from_schema_name("ErrorBody"))).build();
+        RefOr::T(ResponseBuilder::new().description(description).content("application/json", body).build())
+    };
+    for (path, item) in doc.paths.paths.iter_mut() {
+        let operations = [
+            ("GET", &mut item.get),
+            ("POST", &mut item.post),
+            ("PUT", &mut item.put),
+            ("PATCH", &mut item.patch),
+            ("DELETE", &mut item.delete),
+        ];
+        for (method, operation) in operations {
+            let Some(operation) = operation else { continue };
+            let session = crate::domain::permission::ROUTES.iter().any(|(m, p, _)| *m == method && p == path);
+            let names_an_object = method != "GET" || path.contains('{');
+            let mut common = vec![("400", "请求无法解析（JSON 格式、字段类型或查询参数有误）")];
+            if session {
+                common.push(("401", "未登录或会话已过期，请重新登录"));
+                common.push(("403", "当前角色无权执行此操作，或须先修改初始密码"));
+            }
+            if names_an_object {
+                common.push(("404", "所指的对象不存在或不可见"));
+                common.push(("409", "对象当前的状态不允许此操作"));
+            }
+            common.push(("422", "输入不符合业务规则"));
+            let responses = &mut operation.responses.responses;
+            for (status, description) in common {
+                responses.entry(status.to_owned()).or_insert_with(|| error(description));
+            }
+            for (status, response) in responses.iter_mut() {
+                if let RefOr::T(response) = response
+                    && response.description.is_empty()
+                {
+                    response.description = describe(status).to_owned();
+                }
+            }
+        }
+    }
+}
+
+fn describe(status: &str) -> &'static str {
+    match status {
+        "200" => "成功",
+        "201" => "已创建",
+        "204" => "已完成，无返回内容",
+        "400" => "请求无法解析",
+        "401" => "未登录或会话已过期",
+        "403" => "无权执行此操作",
+        "404" => "对象不存在或不可见",
+        "405" => "不支持此方法",
+        "409" => "对象当前的状态不允许此操作",
+        "413" => "上传的内容过大",
+        "422" => "输入不符合业务规则",
+        "429" => "尝试过于频繁，请稍后再试",
+        "503" => "节点尚未初始化",
+        _ => "见错误信息",
+    }
 }

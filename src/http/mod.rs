@@ -98,6 +98,8 @@ pub struct AppState {
     pub sessions: Arc<session::Sessions>,
     /// Failed-login counters.
     pub throttle: Arc<session::Throttle>,
+    /// The HTTPS certificate in use (`serve --tls`); `None` for plain HTTP.
+    pub tls: Option<Arc<crate::tls::TlsInfo>>,
 }
 
 /// The API's largest JSON body.
@@ -160,7 +162,8 @@ pub fn api() -> OpenApiRouter<AppState> {
 
 /// The whole application: API, OpenAPI document, UI, headers and limits.
 pub fn app(state: AppState) -> Router {
-    let (api, openapi) = api().split_for_parts();
+    let (api, mut openapi) = api().split_for_parts();
+    error::document_common_errors(&mut openapi);
     let openapi = Arc::new(openapi);
     api.route(
         "/api/v1/openapi.json",

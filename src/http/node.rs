@@ -87,7 +87,7 @@ async fn node(State(state): State<AppState>) -> Result<Json<NodeView>, ApiError>
     let store = state.store.clone();
     let view = blocking(move || {
         let node = store.node()?.ok_or(ApiError::NotInitialized)?;
-        Ok(NodeView::new(&node, &store.reference()))
+        Ok(NodeView::served(&node, &store.reference(), state.tls.as_deref()))
     })
     .await?;
     Ok(Json(view))

@@ -159,9 +159,26 @@ pub struct NodeView {
     pub fingerprint: String,
     /// This build's version.
     pub version: &'static str,
+    /// The HTTPS certificate this server answers with (`serve --tls`); absent over plain HTTP.
+    pub https: Option<HttpsView>,
+}
+
+/// The certificate of `serve --tls`, to compare with what the browser shows.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HttpsView {
+    /// SHA-256 of the certificate, `AB:CD:…` (32 pairs), as browsers show it.
+    pub fingerprint: String,
+    /// The node's own self-signed certificate (browsers warn until it is trusted).
+    pub self_signed: bool,
 }
 
 impl NodeView {
+    /// [`NodeView::new`] with the certificate this server answers with.
+    pub fn served(node: &Node, reference: &Reference, tls: Option<&crate::tls::TlsInfo>) -> Self {
+        let https = tls.map(|t| HttpsView { fingerprint: t.fingerprint.clone(), self_signed: t.self_signed });
+        Self { https, ..Self::new(node, reference) }
+    }
+
     /// Joins the names and computes the fingerprint.
     pub fn new(node: &Node, reference: &Reference) -> Self {
         let key = hex::decode(&node.public_key).unwrap_or_default();
@@ -175,6 +192,7 @@ impl NodeView {
             public_key: node.public_key.clone(),
             fingerprint: node::fingerprint(&key),
             version: crate::build_info::VERSION,
+            https: None,
         }
     }
 }

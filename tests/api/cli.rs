@@ -36,7 +36,7 @@ pub(crate) fn serve(dir: &str) -> (Child, String) {
 
 /// Starts `command` and reads its standard output up to the line with the URL; returns the
 /// process, the URL and the lines before it.
-fn start_until_url(mut command: Command) -> (Child, String, Vec<String>) {
+pub(crate) fn start_until_url(mut command: Command) -> (Child, String, Vec<String>) {
     let mut child = command
         .env("RUST_LOG", "warn")
         .env("GONGWUCANG_NO_BROWSER", "1")
@@ -49,7 +49,7 @@ fn start_until_url(mut command: Command) -> (Child, String, Vec<String>) {
     let mut before = Vec::new();
     let url = loop {
         let line = lines.next().expect("serve printed its URL").expect("read line");
-        if let Some(start) = line.find("http://") {
+        if let Some(start) = line.find("http://").or_else(|| line.find("https://")) {
             break line[start..].trim().to_owned();
         }
         before.push(line);

@@ -29,6 +29,8 @@ mod session;
 mod settings;
 mod setup;
 mod stocktakes;
+mod tls;
 mod units;
+mod upgrade;
 mod users;
 mod watches;

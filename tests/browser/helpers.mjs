@@ -36,8 +36,8 @@ export async function initNode(dataDir, { kind = 'local', region = '210100', nam
  * `gongwucang serve --listen 127.0.0.1:0`; resolves once it prints its
  * http://127.0.0.1:PORT/ line. `stop()` sends SIGTERM and waits.
  */
-export async function startServer(dataDir) {
-  const proc = spawn(serverBin, ['serve', '--data', dataDir, '--listen', '127.0.0.1:0'], {
+export async function startServer(dataDir, extraArgs = []) {
+  const proc = spawn(serverBin, ['serve', '--data', dataDir, '--listen', '127.0.0.1:0', ...extraArgs], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, RUST_LOG: process.env.RUST_LOG || 'warn' },
   })
@@ -46,7 +46,7 @@ export async function startServer(dataDir) {
     const timer = setTimeout(() => reject(new Error(`server did not print its address in 30 s:\n${output}`)), 30_000)
     const onData = (chunk) => {
       output += chunk
-      const m = /http:\/\/127\.0\.0\.1:\d+\//.exec(output)
+      const m = /https?:\/\/127\.0\.0\.1:\d+\//.exec(output)
       if (m) {
         clearTimeout(timer)
         resolve(m[0])

@@ -90,6 +90,10 @@ test('the administration pages open: users, audit chain check, node fingerprint'
   )
   await page.locator(byTest('menu-node')).click()
   await page.locator(byTest('node-fingerprint')).waitFor()
+  // Plain HTTP: the page says it suits this machine only and how to serve the LAN with HTTPS.
+  const access = await page.locator(byTest('node-https')).innerText()
+  assert.match(access, /仅适合在本机访问/)
+  assert.match(access, /--tls/)
   await shot(page, 'node-info')
 })
 
