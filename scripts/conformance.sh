@@ -13,7 +13,7 @@
 #   CONFORMANCE_SEED           schemathesis' seed (default 1): the same seed and binary generate
 #                              the same requests
 #   CONFORMANCE_ROLES          comma-separated subset of admin,authority,clerk,reviewer,anonymous
-#   CONFORMANCE_ROLE_TIMEOUT   seconds one role may take before the run fails (default 1800)
+#   CONFORMANCE_ROLE_TIMEOUT   seconds one role may take before the run fails (default 600)
 #   CONFORMANCE_REPORTS        where the reports go (default target/conformance)
 #
 # Needs python3 with venv; installs the pinned schemathesis (scripts/conformance/requirements.txt)
@@ -70,5 +70,5 @@ exec "$VENV/bin/python" scripts/conformance/run.py \
     --examples "$EXAMPLES" \
     --seed "${CONFORMANCE_SEED:-1}" \
     --roles "${CONFORMANCE_ROLES:-admin,authority,clerk,reviewer,anonymous}" \
-    --role-timeout "${CONFORMANCE_ROLE_TIMEOUT:-1800}" \
+    --role-timeout "${CONFORMANCE_ROLE_TIMEOUT:-600}" \
     --reports "${CONFORMANCE_REPORTS:-target/conformance}"

@@ -74,6 +74,10 @@ pub enum Command {
         /// HTTPS 私钥文件（PEM）
         #[arg(long, requires = "tls_cert")]
         tls_key: Option<PathBuf>,
+        /// 各单位在浏览器中输入的本机地址或域名（可多次给出，如 --tls-name 192.168.1.20），写入自签名
+        /// 证书；监听的具体地址会自动写入
+        #[arg(long, requires = "tls")]
+        tls_name: Vec<String>,
     },
     /// 节点密钥
     Key {
@@ -251,10 +255,16 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             init_command(&data, kind, &region, &name, &admin_password).await
         }
         Some(Command::Demo { data }) => demo_command(&data).await,
-        Some(Command::Serve { data, listen, open, tls, tls_cert, tls_key }) => {
+        Some(Command::Serve { data, listen, open, tls, tls_cert, tls_key, tls_name }) => {
             let tls = match (tls_cert, tls_key) {
                 (Some(cert), Some(key)) => Some(Tls::Given(crate::tls::TlsFiles { cert, key, self_signed: false })),
-                _ if tls => Some(Tls::Own),
+                _ if tls => {
+                    let mut names = tls_name;
+                    if !listen.ip().is_unspecified() && !listen.ip().is_loopback() {
+                        names.push(listen.ip().to_string());
+                    }
+                    Some(Tls::Own(names))
+                }
                 _ => None,
             };
             serve_command(&data, Listen::Exact(listen), open, tls).await
@@ -331,8 +341,9 @@ async fn demo_command(data: &Path) -> anyhow::Result<()> {
 
 /// The certificate `serve` uses for HTTPS.
 enum Tls {
-    /// The node's own self-signed one (made at `init`, or now for a node made before).
-    Own,
+    /// The node's own self-signed one (made at `init`, or now for a node made before), naming
+    /// these LAN addresses too.
+    Own(Vec<String>),
     /// Given with `--tls-cert` and `--tls-key`.
     Given(crate::tls::TlsFiles),
 }
@@ -365,7 +376,7 @@ async fn serve_command(data: &Path, listen: Listen, open: bool, tls: Option<Tls>
                 );
             };
             let files = match tls {
-                Tls::Own => crate::tls::ensure_own(data, &node.name)?,
+                Tls::Own(names) => crate::tls::ensure_own(data, &node.name, &names)?,
                 Tls::Given(files) => files,
             };
             application.with_tls(&files)?

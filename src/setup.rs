@@ -58,7 +58,7 @@ pub fn initialize(data_dir: &Path, store: &Store, request: SetupRequest<'_>) -> 
     let key = keys::generate()?;
     let public_key = key.verifying_key().to_bytes();
     keys::write(data_dir, &key)?;
-    crate::tls::ensure_own(data_dir, &settings.name).map_err(|e| SetupError::Certificate(format!("{e:#}")))?;
+    crate::tls::ensure_own(data_dir, &settings.name, &[]).map_err(|e| SetupError::Certificate(format!("{e:#}")))?;
     let node_id = node::node_id(&settings.region, &public_key);
     let node = store.write(&Actor::system(), |tx| {
         store::node::initialize(

@@ -15,6 +15,7 @@ use sha2::{Digest, Sha256};
 pub const DIR: &str = "tls";
 const CERT: &str = "cert.pem";
 const KEY: &str = "key.pem";
+const NAMES: &str = "names.txt";
 
 /// Where the certificate chain and the key come from.
 #[derive(Debug, Clone)]
@@ -42,16 +43,27 @@ pub fn own(data_dir: &Path) -> TlsFiles {
     TlsFiles { cert: dir.join(CERT), key: dir.join(KEY), self_signed: true }
 }
 
-/// Makes the node's self-signed certificate unless it exists (at `init` and the first-run
-/// wizard). The names are the ones a browser on this machine uses; on the LAN the browser warns
-/// in any case (no CA knows this certificate), and the fingerprint is what the user checks.
-pub fn ensure_own(data_dir: &Path, node_name: &str) -> anyhow::Result<TlsFiles> {
+/// Makes the node's self-signed certificate unless a usable one exists for `names` (at `init`,
+/// the first-run wizard and `serve --tls`). It always names `localhost` and `127.0.0.1`; `names`
+/// adds the addresses and host names the units' browsers use on the LAN (the listen address,
+/// `--tls-name`), kept in `tls/names.txt` — a name not yet in the certificate makes a new one,
+/// with a new fingerprint. Browsers warn about it in any case (no CA knows it): the fingerprint is
+/// what the user checks, and once trusted it also matches the address typed.
+pub fn ensure_own(data_dir: &Path, node_name: &str, names: &[String]) -> anyhow::Result<TlsFiles> {
     let files = own(data_dir);
-    if files.cert.exists() && files.key.exists() {
+    let names_file = data_dir.join(DIR).join(NAMES);
+    let mut wanted = vec!["localhost".to_owned(), "127.0.0.1".to_owned()];
+    for name in names {
+        if !wanted.contains(name) {
+            wanted.push(name.clone());
+        }
+    }
+    let covered = std::fs::read_to_string(&names_file).unwrap_or_default();
+    let covered: Vec<&str> = covered.lines().collect();
+    if wanted.iter().all(|n| covered.contains(&n.as_str())) && load(&files).is_ok() {
         return Ok(files);
     }
-    let names = vec!["localhost".to_owned(), "127.0.0.1".to_owned()];
-    let mut params = rcgen::CertificateParams::new(names).context("无法生成 HTTPS 证书")?;
+    let mut params = rcgen::CertificateParams::new(wanted.clone()).context("无法生成 HTTPS 证书（访问地址无效）")?;
     params.distinguished_name.push(rcgen::DnType::CommonName, format!("公物仓 {node_name}"));
     let now = time::OffsetDateTime::now_utc();
     params.not_before = now - time::Duration::days(1);
@@ -60,9 +72,12 @@ pub fn ensure_own(data_dir: &Path, node_name: &str) -> anyhow::Result<TlsFiles> 
     let cert = params.self_signed(&key).context("无法生成 HTTPS 证书")?;
     let dir = data_dir.join(DIR);
     std::fs::create_dir_all(&dir).with_context(|| format!("无法创建 {}", dir.display()))?;
+    // The key first, the names last: an interrupted write leaves files that do not load or names
+    // not covered, and the next start makes the certificate again.
     crate::platform::write_private_file(&files.key, key.serialize_pem().as_bytes())
         .with_context(|| format!("无法写入 {}", files.key.display()))?;
     std::fs::write(&files.cert, cert.pem()).with_context(|| format!("无法写入 {}", files.cert.display()))?;
+    std::fs::write(&names_file, wanted.join("\n")).with_context(|| format!("无法写入 {}", names_file.display()))?;
     Ok(files)
 }
 

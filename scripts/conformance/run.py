@@ -375,7 +375,7 @@ def main():
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--reports", required=True)
     parser.add_argument("--roles", default=",".join(r for r, _ in ROLES))
-    parser.add_argument("--role-timeout", type=int, default=1800)
+    parser.add_argument("--role-timeout", type=int, default=600)
     args = parser.parse_args()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     if os.sep in args.bin:

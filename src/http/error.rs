@@ -235,9 +235,9 @@ pub async fn blocking<T: Send + 'static>(
 
 /// Adds to the OpenAPI document the error answers that the shared layers give around every
 /// handler, where the handler's own annotation does not list them: 400 (a body or query that
-/// cannot be parsed), 401 and 403 (the session extractor and the role table, on every route of
-/// `domain::permission::ROUTES`), 422 (rules), and 404 / 409 where an object is named (a path
-/// id, or a body of a state change). Every answer also gets a description (OpenAPI requires
+/// cannot be parsed), 401, 403 and 503 (the session extractor, CSRF and the role table, on every
+/// route of `domain::permission::ROUTES`), 413 (body limits), 422 (rules), and 404 / 409 where an
+/// object is named (a path id, or a body of a state change behind a session). Every answer also gets a description (OpenAPI requires
 /// one). A client generated from the document thus knows every status it can meet.
 pub fn document_common_errors(doc: &mut utoipa::openapi::OpenApi) {
     use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
@@ -256,17 +256,21 @@ pub fn document_common_errors(doc: &mut utoipa::openapi::OpenApi) {
         for (method, operation) in operations {
             let Some(operation) = operation else { continue };
             let session = crate::domain::permission::ROUTES.iter().any(|(m, p, _)| *m == method && p == path);
-            let names_an_object = method != "GET" || path.contains('{');
-            let mut common = vec![("400", "请求无法解析（JSON 格式、字段类型或查询参数有误）")];
+            let names_an_object = path.contains('{') || (session && method != "GET");
+            let mut common = vec![("400", "请求无法解析（不是 JSON、缺少请求体或查询参数格式有误）")];
             if session {
                 common.push(("401", "未登录或会话已过期，请重新登录"));
-                common.push(("403", "当前角色无权执行此操作，或须先修改初始密码"));
+                common.push(("403", "当前角色无权执行此操作、缺少或错误的 X-CSRF-Token，或须先修改初始密码"));
+                common.push(("503", "本节点尚未初始化"));
             }
             if names_an_object {
                 common.push(("404", "所指的对象不存在或不可见"));
                 common.push(("409", "对象当前的状态不允许此操作"));
             }
-            common.push(("422", "输入不符合业务规则"));
+            if method != "GET" && method != "DELETE" {
+                common.push(("413", "请求体或上传的文件过大"));
+            }
+            common.push(("422", "输入不符合业务规则（字段类型、取值或状态条件）"));
             let responses = &mut operation.responses.responses;
             for (status, description) in common {
                 responses.entry(status.to_owned()).or_insert_with(|| error(description));

@@ -324,7 +324,11 @@ impl Store {
                 // Every commit counted so far finished before this transaction begins.
                 let target = self.committed.load(Ordering::SeqCst);
                 let flushed = (|| {
-                    let tx = self.db.begin_write()?;
+                    let mut tx = self.db.begin_write()?;
+                    // What it makes durable includes what users sent (imports, photos, texts): two
+                    // flushes, so that no crafted content can pass redb's non-cryptographic checksums
+                    // as a valid commit after a crash (the second flush is shared by the whole group).
+                    tx.set_two_phase_commit(true);
                     tx.open_table(META)?.insert(meta_keys::DURABLE, codec::encode(&target)?.as_slice())?;
                     tx.commit()?;
                     Ok::<(), StoreError>(())

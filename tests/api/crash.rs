@@ -12,6 +12,7 @@
 //! `make test` kills 20 times; `make soak` sets `GWC_CRASH_KILLS=200`.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::os::unix::process::ExitStatusExt;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
@@ -141,13 +142,16 @@ impl Shared {
     }
 }
 
-/// A write's answer: `Some(body)` when acknowledged, `None` when the connection went away.
-/// Any other answer fails the test (the workload is valid, so a 4xx or a 5xx is a bug).
-fn acknowledged(what: &str, answer: Answer) -> Option<Value> {
+/// A write's answer: `Some(body)` when acknowledged, `None` when the connection went away
+/// because the test is killing the server. Any other answer fails the test: the workload is
+/// valid, so a 4xx or a 5xx is a bug, and so is a connection lost (or a request timed out)
+/// before the kill — the server crashed or stalled by itself.
+fn acknowledged(shared: &Shared, what: &str, answer: Answer) -> Option<Value> {
     match answer {
         Ok((status, body)) if status.is_success() => Some(body),
         Ok((status, body)) => panic!("{what}: {status} {body}"),
-        Err(_) => None,
+        Err(_) if shared.killed.load(Ordering::SeqCst) => None,
+        Err(e) => panic!("{what}: the connection failed before the kill: {e}"),
     }
 }
 
@@ -169,7 +173,9 @@ async fn card_writer(client: Client, shared: Arc<Shared>, round: usize) {
     for i in 0.. {
         let code = format!("K{round:04}A{i:04}");
         shared.ledger().unanswered_cards.insert(code.clone());
-        let Some(body) = acknowledged("create card", client.post("/api/v1/cards", &card(&code, "in_use")).await) else {
+        let Some(body) =
+            acknowledged(&shared, "create card", client.post("/api/v1/cards", &card(&code, "in_use")).await)
+        else {
             return;
         };
         let id = body["id"].as_str().expect("card id").to_owned();
@@ -183,7 +189,7 @@ async fn card_writer(client: Client, shared: Arc<Shared>, round: usize) {
             shared.ledger().cards.get_mut(&id).unwrap().sent = version;
             let change = json!({"custodian": custodian(version), "note": "保管人变更"});
             let path = format!("/api/v1/cards/{id}/changes");
-            if acknowledged("change card", client.post(&path, &change).await).is_none() {
+            if acknowledged(&shared, "change card", client.post(&path, &change).await).is_none() {
                 return;
             }
             let mut ledger = shared.ledger();
@@ -198,7 +204,8 @@ async fn entry_writer(client: Client, shared: Arc<Shared>, round: usize) {
     for i in 0.. {
         let code = format!("K{round:04}B{i:04}");
         shared.ledger().unanswered_cards.insert(code.clone());
-        let Some(body) = acknowledged("create card", client.post("/api/v1/cards", &card(&code, "idle")).await) else {
+        let Some(body) = acknowledged(&shared, "create card", client.post("/api/v1/cards", &card(&code, "idle")).await)
+        else {
             return;
         };
         let card_id = body["id"].as_str().expect("card id").to_owned();
@@ -214,7 +221,8 @@ async fn entry_writer(client: Client, shared: Arc<Shared>, round: usize) {
             "condition": "良好", "source": "routine", "contact_name": "王丽", "contact_phone": "024-22861234",
             "submit": true
         });
-        let Some(listing) = acknowledged("entry request", client.post("/api/v1/listings", &entry).await) else {
+        let Some(listing) = acknowledged(&shared, "entry request", client.post("/api/v1/listings", &entry).await)
+        else {
             return;
         };
         let id = listing["id"].as_str().expect("listing id").to_owned();
@@ -236,7 +244,7 @@ async fn reviewer(client: Client, shared: Arc<Shared>) {
         };
         shared.ledger().listings.get_mut(&id).unwrap().1 = true;
         let path = format!("/api/v1/listings/{id}/review");
-        if acknowledged("approve", client.post(&path, &json!({"decision": "approve"})).await).is_none() {
+        if acknowledged(&shared, "approve", client.post(&path, &json!({"decision": "approve"})).await).is_none() {
             return;
         }
         let mut ledger = shared.ledger();
@@ -255,7 +263,7 @@ async fn importer(client: Client, shared: Arc<Shared>, round: usize) {
         }
         shared.ledger().imports.insert(prefix.clone(), false);
         let Some(report) =
-            acknowledged("import", client.upload("/api/v1/cards/import", "台账.csv", csv.into_bytes()).await)
+            acknowledged(&shared, "import", client.upload("/api/v1/cards/import", "台账.csv", csv.into_bytes()).await)
         else {
             return;
         };
@@ -398,9 +406,11 @@ async fn every_acknowledged_write_survives_sigkill_and_nothing_is_half_applied()
             tokio::spawn(reviewer(reviewer_client, shared.clone())),
         ];
         tokio::time::sleep(Duration::from_millis(30 + next(&mut seed) % 900)).await;
-        child.kill().unwrap();
-        child.wait().unwrap();
+        assert!(child.try_wait().unwrap().is_none(), "round {round}: the server exited by itself");
         shared.killed.store(true, Ordering::SeqCst);
+        child.kill().unwrap();
+        let status = child.wait().unwrap();
+        assert_eq!(status.signal(), Some(9), "round {round}: the server ended otherwise than by our SIGKILL");
         for worker in workers {
             worker.await.expect("a client panicked: the node gave an answer other than 2xx");
         }

@@ -98,6 +98,13 @@ fn serve_tls(dir: &str, extra: &[&str]) -> (std::process::Child, String) {
     (child, url)
 }
 
+/// The SHA-256 fingerprint of a PEM certificate file.
+fn fingerprint_of_file(path: &std::path::Path) -> String {
+    let pem = std::fs::read(path).expect("certificate file");
+    let der: CertificateDer<'static> = rustls::pki_types::pem::PemObject::from_pem_slice(&pem).unwrap();
+    gongwucang::tls::fingerprint(&der)
+}
+
 fn fingerprint_of(body: &str) -> String {
     let json = &body[body.find("\r\n\r\n").expect("a body") + 4..];
     let start = json.find('{').expect("json");
@@ -110,9 +117,8 @@ async fn serve_tls_answers_https_with_the_node_s_own_certificate_and_nothing_in_
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().to_str().unwrap();
     assert!(cli::init(path).status.success());
-    let cert = std::fs::read(dir.path().join("tls/cert.pem")).expect("init made the node's certificate");
-    let der = rustls::pki_types::pem::PemObject::from_pem_slice(&cert).map(|c: CertificateDer<'static>| c).unwrap();
-    let own = gongwucang::tls::fingerprint(&der);
+    assert!(dir.path().join("tls/cert.pem").exists(), "init made the node's certificate");
+    let own = fingerprint_of_file(&dir.path().join("tls/cert.pem"));
 
     let (mut child, url) = serve_tls(path, &[]);
     // The client trusts exactly the fingerprint of the certificate init made, and gets it.
@@ -141,7 +147,7 @@ async fn serve_tls_answers_https_with_the_node_s_own_certificate_and_nothing_in_
     plain.write_all(b"POST /api/v1/login HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{}").await.unwrap();
     let mut reply = Vec::new();
     let _ = tokio::time::timeout(std::time::Duration::from_secs(5), plain.read_to_end(&mut reply)).await;
-    assert!(!String::from_utf8_lossy(&reply).contains("HTTP/1.1 200"), "plain HTTP was answered");
+    assert!(!String::from_utf8_lossy(&reply).starts_with("HTTP/"), "plain HTTP was answered");
     child.kill().unwrap();
     child.wait().unwrap();
 }
@@ -153,11 +159,8 @@ async fn serve_tls_uses_a_given_certificate_and_explains_a_bad_one() {
     assert!(cli::init(path).status.success());
     // A certificate from elsewhere (e.g. the bureau's intranet CA): made here in another folder.
     let other = tempfile::tempdir().unwrap();
-    let given = gongwucang::tls::ensure_own(other.path(), "内网证书").unwrap();
-    let der = rustls::pki_types::pem::PemObject::from_pem_slice(&std::fs::read(&given.cert).unwrap())
-        .map(|c: CertificateDer<'static>| c)
-        .unwrap();
-    let expected = gongwucang::tls::fingerprint(&der);
+    let given = gongwucang::tls::ensure_own(other.path(), "内网证书", &[]).unwrap();
+    let expected = fingerprint_of_file(&given.cert);
     let (cert, key) = (given.cert.to_str().unwrap(), given.key.to_str().unwrap());
     let (mut child, url) = serve_tls(path, &["--tls-cert", cert, "--tls-key", key]);
     let answer = https(&url, &expected, &get("/api/v1/node")).await.expect("the given certificate is served");
@@ -188,4 +191,31 @@ fn serve_tls_refuses_a_node_that_is_not_initialised_yet() {
     assert!(!output.status.success());
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("尚未初始化") && stderr.contains("本机"), "{stderr}");
+}
+
+#[tokio::test]
+async fn a_lan_address_goes_into_a_new_self_signed_certificate_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().to_str().unwrap();
+    assert!(cli::init(path).status.success());
+    let cert = dir.path().join("tls/cert.pem");
+    let made_at_init = fingerprint_of_file(&cert);
+
+    // The address the units type is not in the certificate made at init: a new one names it.
+    let (mut child, url) = serve_tls(path, &["--tls-name", "192.168.1.20", "--tls-name", "gwc.czj.local"]);
+    let renewed = fingerprint_of_file(&cert);
+    assert_ne!(renewed, made_at_init);
+    let answer = https(&url, &renewed, &get("/api/v1/node")).await.expect("the renewed certificate is served");
+    assert_eq!(fingerprint_of(&answer), renewed);
+    let names = std::fs::read_to_string(dir.path().join("tls/names.txt")).unwrap();
+    assert_eq!(names.lines().collect::<Vec<_>>(), ["localhost", "127.0.0.1", "192.168.1.20", "gwc.czj.local"]);
+    child.kill().unwrap();
+    child.wait().unwrap();
+
+    // The same names again: the same certificate, the fingerprint the users already checked.
+    let (mut child, url) = serve_tls(path, &["--tls-name", "192.168.1.20"]);
+    assert_eq!(fingerprint_of_file(&cert), renewed);
+    assert!(https(&url, &renewed, &get("/api/v1/node")).await.is_ok());
+    child.kill().unwrap();
+    child.wait().unwrap();
 }
